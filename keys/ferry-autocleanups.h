@@ -1,0 +1,15 @@
+/*
+ * Cleanup functions for the C libraries keys/ uses. format/ferry-autocleanups.h
+ * includes this one and adds the libraries above keys/ (the layering would
+ * otherwise force OpenSSL types up into format/).
+ */
+#pragma once
+
+#include <glib.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EVP_PKEY, EVP_PKEY_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EVP_PKEY_CTX, EVP_PKEY_CTX_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(EVP_MD_CTX, EVP_MD_CTX_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(BIO, BIO_free_all)
