@@ -105,7 +105,8 @@ ferry_metadata_get_expires(const FerryMetadata *self);
 /* (transfer none) the bytes this was parsed from */
 GBytes *
 ferry_metadata_get_bytes(const FerryMetadata *self);
-/* (transfer none) canonical bytes of the whole document (OLPC style) */
+/* (transfer none) canonical bytes of the whole document (OLPC style), or NULL
+ * when it has none (a float in an extra field of a signature object) */
 GBytes *
 ferry_metadata_get_canonical(const FerryMetadata *self);
 /* (transfer none) the "signed" object */
@@ -158,6 +159,19 @@ ferry_metadata_get_meta(const FerryMetadata *self, const gchar *filename);
 /* (transfer container) sorted file names of the meta map */
 GPtrArray *
 ferry_metadata_get_meta_names(const FerryMetadata *self);
+
+/**
+ * ferry_metadata_matches_meta:
+ * @filename: for messages
+ * @mf: what a snapshot/timestamp/offline-snapshot lists for this document
+ * @error: FERRY_ERROR_HASH_MISMATCH
+ *
+ * Length and hashes may describe the bytes as read or the canonical form;
+ * either is accepted. The version is the caller's check.
+ */
+gboolean
+ferry_metadata_matches_meta(const FerryMetadata *self, const gchar *filename,
+			    const FerryMetaFile *mf, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- targets / offline-updates ---- */
 guint
