@@ -1,0 +1,164 @@
+/*
+ * ferry — the workstation tool.
+ *
+ * This first version manages signing keys:
+ *   ferry key generate [--type ed25519|rsa|ecdsa] [--bits N] FILE
+ *   ferry key show [--json] FILE
+ * Environments, images and bundles build on these (see docs/).
+ */
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ferry-error.h"
+#include "ferry-json.h"
+#include "ferry-signer.h"
+
+#define EXIT_USAGE 2
+
+static gboolean
+parse_key_type(const gchar *name, FerryKeyType *out, GError **error)
+{
+	if (name == NULL || g_ascii_strcasecmp(name, "ed25519") == 0)
+		*out = FERRY_KEY_TYPE_ED25519;
+	else if (g_ascii_strcasecmp(name, "rsa") == 0)
+		*out = FERRY_KEY_TYPE_RSA;
+	else if (g_ascii_strcasecmp(name, "ecdsa") == 0)
+		*out = FERRY_KEY_TYPE_ECDSA_P256;
+	else {
+		g_set_error(error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+			    "unknown key type '%s' (ed25519, rsa, ecdsa)", name);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static const gchar *
+keytype_name(FerryKeyType type)
+{
+	switch (type) {
+	case FERRY_KEY_TYPE_ED25519:
+		return "ed25519";
+	case FERRY_KEY_TYPE_RSA:
+		return "rsa";
+	default:
+		return "ecdsa";
+	}
+}
+
+/* the public key as TUF 1.0 metadata lists it, plus its key ids */
+static gchar *
+describe_key(FerrySigner *signer, gboolean json)
+{
+	FerryPublicKey *pub = ferry_signer_get_public_key(signer);
+	g_autofree gchar *tuf = ferry_public_key_compute_keyid(pub, FERRY_KEYID_STYLE_TUF);
+	g_autofree gchar *akt = ferry_public_key_compute_keyid(pub, FERRY_KEYID_STYLE_AKTUALIZR);
+	g_autofree gchar *ota = ferry_public_key_compute_keyid(pub, FERRY_KEYID_STYLE_OTA_TUF);
+	g_autoptr(FerryJsonDoc) doc = ferry_json_doc_new();
+	FerryJsonValue *o = ferry_json_new_object(doc);
+	FerryJsonValue *key = ferry_json_new_object(doc);
+	FerryJsonValue *keyval = ferry_json_new_object(doc);
+	FerryJsonValue *ids = ferry_json_new_object(doc);
+	const gchar *type = keytype_name(ferry_public_key_get_key_type(pub));
+
+	if (!json)
+		return g_strdup_printf("type:    %s\nmethod:  %s\nkey ids: %s (TUF)\n         %s "
+				       "(aktualizr)\n         %s (ota-tuf)\npublic:  %s\n",
+				       type, ferry_signer_get_method(signer), tuf, akt, ota,
+				       ferry_public_key_get_public_value(pub));
+	ferry_json_object_set(doc, keyval, "public",
+			      ferry_json_new_string(doc, ferry_public_key_get_public_value(pub)));
+	ferry_json_object_set(doc, key, "keytype", ferry_json_new_string(doc, type));
+	ferry_json_object_set(doc, key, "scheme",
+			      ferry_json_new_string(doc, ferry_signer_get_method(signer)));
+	ferry_json_object_set(doc, key, "keyval", keyval);
+	ferry_json_object_set(doc, ids, "tuf", ferry_json_new_string(doc, tuf));
+	ferry_json_object_set(doc, ids, "aktualizr", ferry_json_new_string(doc, akt));
+	ferry_json_object_set(doc, ids, "ota-tuf", ferry_json_new_string(doc, ota));
+	ferry_json_object_set(doc, o, "key", key);
+	ferry_json_object_set(doc, o, "keyids", ids);
+	return ferry_json_to_string(o, TRUE);
+}
+
+static int
+cmd_key_generate(int argc, char **argv)
+{
+	g_autofree gchar *type_name = NULL;
+	gint bits = 0;
+	FerryKeyType type;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GOptionContext) ctx = g_option_context_new("FILE — write a new private key (PEM, mode 0600)");
+	g_autoptr(FerrySigner) signer = NULL;
+	g_autofree gchar *text = NULL;
+	GOptionEntry entries[] = {
+	    {"type", 't', 0, G_OPTION_ARG_STRING, &type_name, "ed25519 (default), rsa or ecdsa", "TYPE"},
+	    {"bits", 'b', 0, G_OPTION_ARG_INT, &bits, "RSA modulus size (default 3072, at least 3072)", "N"},
+	    {NULL}};
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 2) {
+		g_printerr("ferry key generate: %s\n", error != NULL ? error->message : "one FILE expected");
+		return EXIT_USAGE;
+	}
+	if (!parse_key_type(type_name, &type, &error)) {
+		g_printerr("ferry key generate: %s\n", error->message);
+		return EXIT_USAGE;
+	}
+	if (bits < 0 || !ferry_key_generate_file(type, (guint)bits, argv[1], NULL, &error) ||
+	    (signer = ferry_signer_new_from_file(argv[1], &error)) == NULL) {
+		g_printerr("ferry: %s\n", error != NULL ? error->message : "--bits must be positive");
+		return EXIT_FAILURE;
+	}
+	text = describe_key(signer, FALSE);
+	g_print("wrote %s\n%s", argv[1], text);
+	return EXIT_SUCCESS;
+}
+
+static int
+cmd_key_show(int argc, char **argv)
+{
+	gboolean json = FALSE;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GOptionContext) ctx = g_option_context_new("FILE — show a private key's public half and key ids");
+	g_autoptr(FerrySigner) signer = NULL;
+	g_autofree gchar *text = NULL;
+	GOptionEntry entries[] = {{"json", 0, 0, G_OPTION_ARG_NONE, &json, "JSON output", NULL},
+				  {NULL}};
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 2) {
+		g_printerr("ferry key show: %s\n", error != NULL ? error->message : "one FILE expected");
+		return EXIT_USAGE;
+	}
+	signer = ferry_signer_new_from_file(argv[1], &error);
+	if (signer == NULL) {
+		g_printerr("ferry: %s\n", error->message);
+		return EXIT_FAILURE;
+	}
+	text = describe_key(signer, json);
+	g_print("%s", text);
+	return EXIT_SUCCESS;
+}
+
+static void
+usage(void)
+{
+	g_printerr("usage: ferry key generate [--type ed25519|rsa|ecdsa] [--bits N] FILE\n"
+		   "       ferry key show [--json] FILE\n"
+		   "       ferry --version\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc >= 2 && g_str_equal(argv[1], "--version")) {
+		g_print("ferry %s\n", FERRY_VERSION);
+		return EXIT_SUCCESS;
+	}
+	if (argc >= 3 && g_str_equal(argv[1], "key") && g_str_equal(argv[2], "generate"))
+		return cmd_key_generate(argc - 2, argv + 2);
+	if (argc >= 3 && g_str_equal(argv[1], "key") && g_str_equal(argv[2], "show"))
+		return cmd_key_show(argc - 2, argv + 2);
+	usage();
+	return EXIT_USAGE;
+}
