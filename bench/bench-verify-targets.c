@@ -41,7 +41,8 @@ write_signed(const gchar *dir, const gchar *name, FerryJsonDoc *doc, FerryJsonVa
 	     FerrySigner *signer)
 {
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GBytes) canon = ferry_json_canonicalize(signed_obj, FERRY_JSON_CANON_OLPC, &error);
+	g_autoptr(GBytes) canon =
+		ferry_json_canonicalize(signed_obj, FERRY_JSON_CANON_OLPC, &error);
 	g_autoptr(GBytes) sig = NULL;
 	g_autofree gchar *keyid = NULL;
 	g_autofree gchar *hex = NULL;
@@ -81,7 +82,8 @@ header(FerryJsonDoc *doc, const gchar *type)
 	ferry_json_object_set(doc, o, "_type", ferry_json_new_string(doc, type));
 	ferry_json_object_set(doc, o, "spec_version", ferry_json_new_string(doc, "1.0.31"));
 	ferry_json_object_set(doc, o, "version", ferry_json_new_int(doc, 1));
-	ferry_json_object_set(doc, o, "expires", ferry_json_new_string(doc, "2099-01-01T00:00:00Z"));
+	ferry_json_object_set(doc, o, "expires",
+			      ferry_json_new_string(doc, "2099-01-01T00:00:00Z"));
 	return o;
 }
 

@@ -87,17 +87,20 @@ cmd_key_generate(int argc, char **argv)
 	gint bits = 0;
 	FerryKeyType type;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GOptionContext) ctx = g_option_context_new("FILE — write a new private key (PEM, mode 0600)");
+	g_autoptr(GOptionContext) ctx =
+		g_option_context_new("FILE — write a new private key (PEM, mode 0600)");
 	g_autoptr(FerrySigner) signer = NULL;
 	g_autofree gchar *text = NULL;
-	GOptionEntry entries[] = {
-	    {"type", 't', 0, G_OPTION_ARG_STRING, &type_name, "ed25519 (default), rsa or ecdsa", "TYPE"},
-	    {"bits", 'b', 0, G_OPTION_ARG_INT, &bits, "RSA modulus size (default 3072, at least 3072)", "N"},
-	    {NULL}};
+	GOptionEntry entries[] = {{"type", 't', 0, G_OPTION_ARG_STRING, &type_name,
+				   "ed25519 (default), rsa or ecdsa", "TYPE"},
+				  {"bits", 'b', 0, G_OPTION_ARG_INT, &bits,
+				   "RSA modulus size (default 3072, at least 3072)", "N"},
+				  {NULL}};
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 2) {
-		g_printerr("ferry key generate: %s\n", error != NULL ? error->message : "one FILE expected");
+		g_printerr("ferry key generate: %s\n",
+			   error != NULL ? error->message : "one FILE expected");
 		return EXIT_USAGE;
 	}
 	if (!parse_key_type(type_name, &type, &error)) {
@@ -106,7 +109,8 @@ cmd_key_generate(int argc, char **argv)
 	}
 	if (bits < 0 || !ferry_key_generate_file(type, (guint)bits, argv[1], NULL, &error) ||
 	    (signer = ferry_signer_new_from_file(argv[1], &error)) == NULL) {
-		g_printerr("ferry: %s\n", error != NULL ? error->message : "--bits must be positive");
+		g_printerr("ferry: %s\n",
+			   error != NULL ? error->message : "--bits must be positive");
 		return EXIT_FAILURE;
 	}
 	text = describe_key(signer, FALSE);
@@ -119,7 +123,8 @@ cmd_key_show(int argc, char **argv)
 {
 	gboolean json = FALSE;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(GOptionContext) ctx = g_option_context_new("FILE — show a private key's public half and key ids");
+	g_autoptr(GOptionContext) ctx =
+		g_option_context_new("FILE — show a private key's public half and key ids");
 	g_autoptr(FerrySigner) signer = NULL;
 	g_autofree gchar *text = NULL;
 	GOptionEntry entries[] = {{"json", 0, 0, G_OPTION_ARG_NONE, &json, "JSON output", NULL},
@@ -127,7 +132,8 @@ cmd_key_show(int argc, char **argv)
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 2) {
-		g_printerr("ferry key show: %s\n", error != NULL ? error->message : "one FILE expected");
+		g_printerr("ferry key show: %s\n",
+			   error != NULL ? error->message : "one FILE expected");
 		return EXIT_USAGE;
 	}
 	signer = ferry_signer_new_from_file(argv[1], &error);

@@ -121,7 +121,7 @@ typedef struct {
 	FerryTrustedSet *director;
 	FerryTrustedSet *image; /* NULL when the image repository was not needed */
 	FerryCycleResult *result;
-	GPtrArray *chosen; /* FerryTarget, borrowed from the director's documents */
+	GPtrArray *chosen;	/* FerryTarget, borrowed from the director's documents */
 	GPtrArray *chosen_ecus; /* const FerryEcu*, parallel to chosen */
 } Cycle;
 
@@ -142,8 +142,8 @@ source_read_optional(Cycle *c, FerryRepo repo, const gchar *filename, gsize max_
 	if (bytes == NULL) {
 		if (g_error_matches(error_local, FERRY_ERROR, FERRY_ERROR_NOT_FOUND))
 			return FALSE;
-		g_propagate_prefixed_error(error, g_steal_pointer(&error_local), "reading %s: ",
-					   filename);
+		g_propagate_prefixed_error(error, g_steal_pointer(&error_local),
+					   "reading %s: ", filename);
 		return FALSE;
 	}
 	*out_bytes = bytes;
@@ -159,7 +159,8 @@ walk_roots(Cycle *c, FerryTrustedSet *set, FerryRepo repo, GError **error)
 		g_autoptr(GBytes) bytes = NULL;
 		g_autoptr(GError) error_local = NULL;
 
-		if (!source_read_optional(c, repo, name, FERRY_MAX_ROOT_SIZE, &bytes, &error_local)) {
+		if (!source_read_optional(c, repo, name, FERRY_MAX_ROOT_SIZE, &bytes,
+					  &error_local)) {
 			if (error_local == NULL)
 				return TRUE; /* no newer root: the walk ends */
 			g_propagate_error(error, g_steal_pointer(&error_local));
@@ -217,22 +218,24 @@ load_previous(Cycle *c, FerryTrustedSet *set, const gchar *repo_name, GError **e
 			continue;
 		rest = key + strlen(prefix);
 		if (g_str_equal(rest, "timestamp"))
-			ok = ferry_trusted_set_set_previous(set, FERRY_ROLE_TIMESTAMP, NULL, bytes, error);
-		else if (g_str_equal(rest, "snapshot"))
-			ok = ferry_trusted_set_set_previous(set, FERRY_ROLE_SNAPSHOT, NULL, bytes, error);
-		else if (g_str_equal(rest, "targets"))
-			ok = ferry_trusted_set_set_previous(set, FERRY_ROLE_TARGETS, "targets", bytes,
+			ok = ferry_trusted_set_set_previous(set, FERRY_ROLE_TIMESTAMP, NULL, bytes,
 							    error);
+		else if (g_str_equal(rest, "snapshot"))
+			ok = ferry_trusted_set_set_previous(set, FERRY_ROLE_SNAPSHOT, NULL, bytes,
+							    error);
+		else if (g_str_equal(rest, "targets"))
+			ok = ferry_trusted_set_set_previous(set, FERRY_ROLE_TARGETS, "targets",
+							    bytes, error);
 		else if (g_str_has_prefix(rest, "delegated/"))
-			ok = ferry_trusted_set_set_previous(set, FERRY_ROLE_TARGETS,
-							    rest + strlen("delegated/"), bytes, error);
+			ok = ferry_trusted_set_set_previous(
+				set, FERRY_ROLE_TARGETS, rest + strlen("delegated/"), bytes, error);
 		else if (g_str_equal(rest, "offline-snapshot"))
 			ok = ferry_trusted_set_set_previous(set, FERRY_ROLE_OFFLINE_SNAPSHOT, NULL,
 							    bytes, error);
 		else if (g_str_has_prefix(rest, "offline-updates/"))
 			ok = ferry_trusted_set_set_previous(set, FERRY_ROLE_OFFLINE_UPDATES,
-							    rest + strlen("offline-updates/"), bytes,
-							    error);
+							    rest + strlen("offline-updates/"),
+							    bytes, error);
 		if (!ok)
 			return FALSE;
 	}
@@ -254,7 +257,7 @@ ecu_for_target(Cycle *c, const FerryTarget *t, gboolean offline, GError **error)
 			/* classic targets were checked against our ECUs already;
 			 * offline ones name serials of other devices too */
 			const gchar *hw = ferry_json_value_get_string(ferry_json_object_get(
-			    ferry_json_object_get(ids, ecu->serial), "hardwareId"));
+				ferry_json_object_get(ids, ecu->serial), "hardwareId"));
 			if (offline && g_strcmp0(hw, ecu->hardware_id) != 0) {
 				g_set_error(error, FERRY_ERROR, FERRY_ERROR_HARDWARE_ID,
 					    "target '%s' is for hardware id '%s', but ECU '%s' is "
@@ -343,8 +346,8 @@ run_offline_director(Cycle *c, GBytes *snapshot_bytes, GError **error)
 		c->result->lockbox_name = g_strdup(name);
 		c->result->lockbox_version = ferry_metadata_get_version(updates);
 		c->result->correlation_id = g_strdup_printf(
-		    "urn:tdx-ota:lockbox:%s:%" G_GINT64_FORMAT ":%.12s", name, mf->version,
-		    mf->sha256 != NULL ? mf->sha256 : "000000000000");
+			"urn:tdx-ota:lockbox:%s:%" G_GINT64_FORMAT ":%.12s", name, mf->version,
+			mf->sha256 != NULL ? mf->sha256 : "000000000000");
 	}
 	if (updates == NULL) {
 		g_set_error_literal(error, FERRY_ERROR, FERRY_ERROR_NOT_FOUND,
@@ -368,9 +371,8 @@ run_classic_director(Cycle *c, GError **error)
 		g_prefix_error(error, "director targets.json: ");
 		return FALSE;
 	}
-	if (!ferry_trusted_set_update_director_targets(c->director, bytes,
-						       (const FerryEcu *)c->ecus->data,
-						       c->ecus->len, error)) {
+	if (!ferry_trusted_set_update_director_targets(
+		    c->director, bytes, (const FerryEcu *)c->ecus->data, c->ecus->len, error)) {
 		g_prefix_error(error, "director targets: ");
 		return FALSE;
 	}
@@ -383,7 +385,7 @@ static gboolean
 run_director(Cycle *c, GError **error)
 {
 	static const gchar *const snapshot_names[] = {"offline-snapshot.json",
-						       "offline-update-snapshot.json"};
+						      "offline-update-snapshot.json"};
 
 	c->director = open_trusted_set(c, "director", c->options->init_director_root, error);
 	if (c->director == NULL) {
@@ -397,7 +399,7 @@ run_director(Cycle *c, GError **error)
 		return FALSE;
 	}
 	c->result->director_root_version =
-	    ferry_metadata_get_version(ferry_trusted_set_get_root(c->director));
+		ferry_metadata_get_version(ferry_trusted_set_get_root(c->director));
 	for (guint i = 0; i < G_N_ELEMENTS(snapshot_names); i++) {
 		g_autoptr(GBytes) bytes = NULL;
 		g_autoptr(GError) error_local = NULL;
@@ -459,8 +461,8 @@ update_image_metadata(Cycle *c, GError **error)
 		g_prefix_error(error, "targets: ");
 		return FALSE;
 	}
-	c->result->image_targets_version =
-	    ferry_metadata_get_version(ferry_trusted_set_get(is, FERRY_ROLE_TARGETS, "targets"));
+	c->result->image_targets_version = ferry_metadata_get_version(
+		ferry_trusted_set_get(is, FERRY_ROLE_TARGETS, "targets"));
 	return TRUE;
 }
 
@@ -498,8 +500,8 @@ image_metadata_present(Cycle *c, GError **error)
 	g_autoptr(GBytes) bytes = NULL;
 	g_autoptr(GError) error_local = NULL;
 
-	if (source_read_optional(c, FERRY_REPO_IMAGE, "targets.json",
-				 FERRY_MAX_IMAGE_TARGETS_SIZE, &bytes, &error_local))
+	if (source_read_optional(c, FERRY_REPO_IMAGE, "targets.json", FERRY_MAX_IMAGE_TARGETS_SIZE,
+				 &bytes, &error_local))
 		return TRUE;
 	if (error_local != NULL)
 		g_propagate_error(error, g_steal_pointer(&error_local));
@@ -533,7 +535,7 @@ run_image(Cycle *c, GError **error)
 		return FALSE;
 	}
 	c->result->image_root_version =
-	    ferry_metadata_get_version(ferry_trusted_set_get_root(c->image));
+		ferry_metadata_get_version(ferry_trusted_set_get_root(c->image));
 	for (guint i = 0; i < c->chosen->len; i++) {
 		const FerryTarget *dt = c->chosen->pdata[i];
 		const FerryEcu *ecu = c->chosen_ecus->pdata[i];
@@ -583,11 +585,11 @@ store_set(FerryTrustState *state, const gchar *repo, FerryTrustedSet *set)
 		FerryRoleType role;
 		const gchar *key;
 	} roles[] = {
-	    {FERRY_ROLE_ROOT, "root"},
-	    {FERRY_ROLE_TIMESTAMP, "timestamp"},
-	    {FERRY_ROLE_SNAPSHOT, "snapshot"},
-	    {FERRY_ROLE_TARGETS, "targets"},
-	    {FERRY_ROLE_OFFLINE_SNAPSHOT, "offline-snapshot"},
+		{FERRY_ROLE_ROOT, "root"},
+		{FERRY_ROLE_TIMESTAMP, "timestamp"},
+		{FERRY_ROLE_SNAPSHOT, "snapshot"},
+		{FERRY_ROLE_TARGETS, "targets"},
+		{FERRY_ROLE_OFFLINE_SNAPSHOT, "offline-snapshot"},
 	};
 	g_autoptr(GPtrArray) delegated = NULL;
 
@@ -617,9 +619,10 @@ finish_result(Cycle *c)
 	store_set(state, "director", c->director);
 	store_set(state, "image", c->image);
 	if (r->lockbox_name != NULL) {
-		FerryMetadata *md =
-		    ferry_trusted_set_get(c->director, FERRY_ROLE_OFFLINE_UPDATES, r->lockbox_name);
-		g_autofree gchar *key = g_strdup_printf("director/offline-updates/%s", r->lockbox_name);
+		FerryMetadata *md = ferry_trusted_set_get(c->director, FERRY_ROLE_OFFLINE_UPDATES,
+							  r->lockbox_name);
+		g_autofree gchar *key =
+			g_strdup_printf("director/offline-updates/%s", r->lockbox_name);
 		ferry_trust_state_set(state, key, ferry_metadata_get_bytes(md));
 	}
 	/* the newest time at which everything verified: never go below it again */

@@ -72,14 +72,14 @@ ferry_trust_state_equal(const FerryTrustState *a, const FerryTrustState *b);
 /* ---- the cycle ---- */
 
 typedef struct {
-	const gchar *hardware_id;  /* the primary ECU's */
-	const gchar *ecu_serial;   /* the primary ECU's */
+	const gchar *hardware_id;    /* the primary ECU's */
+	const gchar *ecu_serial;     /* the primary ECU's */
 	const FerryEcu *secondaries; /* more ECUs this device has, or NULL */
 	guint n_secondaries;
-	gint64 now;		     /* wall clock; the state's floor still applies */
-	GBytes *init_director_root;  /* trusted only when the state has no director root */
-	GBytes *init_image_root;     /* likewise */
-	gboolean check_payloads;     /* read non-OSTree targets from FERRY_REPO_PAYLOAD */
+	gint64 now;		    /* wall clock; the state's floor still applies */
+	GBytes *init_director_root; /* trusted only when the state has no director root */
+	GBytes *init_image_root;    /* likewise */
+	gboolean check_payloads;    /* read non-OSTree targets from FERRY_REPO_PAYLOAD */
 	gboolean strict_equal_version;
 } FerryCycleOptions;
 
@@ -95,14 +95,14 @@ typedef struct {
 } FerryCycleTarget;
 
 typedef struct {
-	FerryTrustState *state;	 /* the new trust state to persist */
-	GPtrArray *targets;	 /* (element-type FerryCycleTarget) for this device, sorted by name */
-	gboolean offline;	 /* director side was PURE-2 offline roles */
-	gchar *lockbox_name;	 /* offline only */
-	gint64 lockbox_version;	 /* offline only */
-	gchar *correlation_id;	 /* offline: urn:tdx-ota:lockbox:<name>:<version>:<12 hex> */
+	FerryTrustState *state; /* the new trust state to persist */
+	GPtrArray *targets;  /* (element-type FerryCycleTarget) for this device, sorted by name */
+	gboolean offline;    /* director side was PURE-2 offline roles */
+	gchar *lockbox_name; /* offline only */
+	gint64 lockbox_version; /* offline only */
+	gchar *correlation_id;	/* offline: urn:tdx-ota:lockbox:<name>:<version>:<12 hex> */
 	gint64 director_root_version;
-	gint64 image_root_version; /* 0 when the image repository was not needed */
+	gint64 image_root_version;	 /* 0 when the image repository was not needed */
 	gint64 director_targets_version; /* targets or offline-updates */
 	gint64 image_targets_version;
 	gint64 effective_time;

@@ -39,7 +39,7 @@ struct _FerryMetadata {
 };
 
 typedef struct {
-	const gchar *keyid; /* borrowed */
+	const gchar *keyid;  /* borrowed */
 	const gchar *method; /* borrowed, may be NULL */
 	const gchar *sig;    /* borrowed, encoded */
 } Signature;
@@ -91,8 +91,7 @@ get_member(const FerryJsonValue *obj, const gchar *key, FerryJsonType type, gboo
 		return NULL;
 	}
 	if (ferry_json_value_get_type(v) != type) {
-		g_set_error(error, FERRY_ERROR, FERRY_ERROR_FORMAT, "'%s' has the wrong type",
-			    key);
+		g_set_error(error, FERRY_ERROR, FERRY_ERROR_FORMAT, "'%s' has the wrong type", key);
 		return NULL;
 	}
 	return v;
@@ -126,8 +125,7 @@ get_int(const FerryJsonValue *obj, const gchar *key, gint64 min, gint64 *out, GE
 		return FALSE;
 	}
 	if (!ferry_json_value_get_int(v, &i)) {
-		g_set_error(error, FERRY_ERROR, FERRY_ERROR_FORMAT, "'%s' is not an integer",
-			    key);
+		g_set_error(error, FERRY_ERROR, FERRY_ERROR_FORMAT, "'%s' is not an integer", key);
 		return FALSE;
 	}
 	if (i < min) {
@@ -285,8 +283,8 @@ parse_string_array(const FerryJsonValue *obj, const gchar *key, guint max, gbool
 		return NULL;
 	n = ferry_json_value_get_length(arr);
 	if (n > max) {
-		g_set_error(error, FERRY_ERROR, FERRY_ERROR_TOO_LARGE, "'%s' has more than %u entries",
-			    key, max);
+		g_set_error(error, FERRY_ERROR, FERRY_ERROR_TOO_LARGE,
+			    "'%s' has more than %u entries", key, max);
 		return NULL;
 	}
 	out = g_ptr_array_new_with_free_func(g_free);
@@ -299,8 +297,8 @@ parse_string_array(const FerryJsonValue *obj, const gchar *key, guint max, gbool
 			return NULL;
 		}
 		if (unique && !g_hash_table_add(seen, (gpointer)s)) {
-			g_set_error(error, FERRY_ERROR, FERRY_ERROR_FORMAT,
-				    "'%s' lists '%s' twice", key, s);
+			g_set_error(error, FERRY_ERROR, FERRY_ERROR_FORMAT, "'%s' lists '%s' twice",
+				    key, s);
 			return NULL;
 		}
 		g_ptr_array_add(out, g_strdup(s));
@@ -358,7 +356,7 @@ parse_root(FerryMetadata *self, GError **error)
 	for (guint i = 0; i < ferry_json_value_get_length(roles); i++) {
 		const gchar *name = ferry_json_object_get_key_at(roles, i);
 		FerryRoleKeys *role =
-		    parse_role_keys(name, ferry_json_object_get_value_at(roles, i), error);
+			parse_role_keys(name, ferry_json_object_get_value_at(roles, i), error);
 		if (role == NULL)
 			return FALSE;
 		g_hash_table_insert(self->roles, role->name, role);
@@ -395,7 +393,8 @@ parse_hashes(const FerryJsonValue *hashes, const gchar **sha256, const gchar **s
 	}
 	for (guint i = 0; i < n; i++) {
 		const gchar *alg = ferry_json_object_get_key_at(hashes, i);
-		const gchar *hex = ferry_json_value_get_string(ferry_json_object_get_value_at(hashes, i));
+		const gchar *hex =
+			ferry_json_value_get_string(ferry_json_object_get_value_at(hashes, i));
 		if (hex == NULL || strlen(hex) > 256 || !is_hex(hex, 2)) {
 			g_set_error(error, FERRY_ERROR, FERRY_ERROR_FORMAT,
 				    "hash '%s' is not a hex string", alg);
@@ -423,14 +422,16 @@ parse_hashes(const FerryJsonValue *hashes, const gchar **sha256, const gchar **s
 static gboolean
 parse_meta(FerryMetadata *self, GError **error)
 {
-	const FerryJsonValue *meta = get_member(self->signed_obj, "meta", FERRY_JSON_OBJECT, TRUE, error);
+	const FerryJsonValue *meta =
+		get_member(self->signed_obj, "meta", FERRY_JSON_OBJECT, TRUE, error);
 	guint n;
 
 	if (meta == NULL)
 		return FALSE;
 	n = ferry_json_value_get_length(meta);
 	if (n > FERRY_MAX_DELEGATED_ROLES + 1) {
-		g_set_error_literal(error, FERRY_ERROR, FERRY_ERROR_TOO_LARGE, "too many meta entries");
+		g_set_error_literal(error, FERRY_ERROR, FERRY_ERROR_TOO_LARGE,
+				    "too many meta entries");
 		return FALSE;
 	}
 	self->meta = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
@@ -462,7 +463,8 @@ parse_meta(FerryMetadata *self, GError **error)
 				    "meta '%s': 'hashes' is not an object", name);
 			return FALSE;
 		}
-		if (hashes != NULL && !parse_hashes(hashes, &mf->sha256, &mf->sha512, TRUE, error)) {
+		if (hashes != NULL &&
+		    !parse_hashes(hashes, &mf->sha256, &mf->sha512, TRUE, error)) {
 			g_prefix_error(error, "meta '%s': ", name);
 			return FALSE;
 		}
@@ -474,8 +476,7 @@ parse_meta(FerryMetadata *self, GError **error)
 /* ---- targets and delegations ---- */
 
 static gboolean
-parse_target_entry(const gchar *name, const FerryJsonValue *entry, FerryTarget *out,
-		   GError **error)
+parse_target_entry(const gchar *name, const FerryJsonValue *entry, FerryTarget *out, GError **error)
 {
 	const FerryJsonValue *hashes, *custom;
 
@@ -505,8 +506,7 @@ parse_target_entry(const gchar *name, const FerryJsonValue *entry, FerryTarget *
 static gboolean
 check_role_name(const gchar *name, GError **error)
 {
-	static const gchar *const reserved[] = {"root", "timestamp", "snapshot", "targets",
-						 NULL};
+	static const gchar *const reserved[] = {"root", "timestamp", "snapshot", "targets", NULL};
 
 	if (*name == '\0' || strlen(name) > 255 || strchr(name, '/') != NULL ||
 	    strchr(name, '\\') != NULL || g_str_equal(name, ".") || g_str_equal(name, "..") ||
@@ -548,8 +548,8 @@ parse_delegated_role(const FerryJsonValue *obj, GError **error)
 			return NULL;
 	}
 	if (ferry_json_object_get(obj, "path_hash_prefixes") != NULL) {
-		prefixes = parse_string_array(obj, "path_hash_prefixes",
-					      FERRY_MAX_PATHS_PER_ROLE, FALSE, error);
+		prefixes = parse_string_array(obj, "path_hash_prefixes", FERRY_MAX_PATHS_PER_ROLE,
+					      FALSE, error);
 		if (prefixes == NULL)
 			return NULL;
 	}
@@ -627,8 +627,8 @@ parse_targets(FerryMetadata *self, GError **error)
 					    "bad target name");
 			return FALSE;
 		}
-		if (!parse_target_entry(name, ferry_json_object_get_value_at(self->targets, i),
-					&t, error)) {
+		if (!parse_target_entry(name, ferry_json_object_get_value_at(self->targets, i), &t,
+					error)) {
 			g_prefix_error(error, "target '%s': ", name);
 			return FALSE;
 		}
@@ -647,8 +647,8 @@ type_matches(FerryRoleType role, const gchar *type)
 {
 	static const gchar *const offline_snapshot[] = {"offline-snapshot",
 							"offline-update-snapshot", NULL};
-	static const gchar *const offline_updates[] = {
-	    "offline-updates", "offline-targets", "offline-update-targets", NULL};
+	static const gchar *const offline_updates[] = {"offline-updates", "offline-targets",
+						       "offline-update-targets", NULL};
 	const gchar *const *names = NULL;
 
 	if (role == FERRY_ROLE_OFFLINE_SNAPSHOT)
@@ -671,8 +671,8 @@ parse_signatures(FerryMetadata *self, const FerryJsonValue *sigs, GError **error
 	guint n = ferry_json_value_get_length(sigs);
 
 	if (n > FERRY_MAX_SIGNATURES) {
-		g_set_error(error, FERRY_ERROR, FERRY_ERROR_TOO_LARGE,
-			    "more than %u signatures", (guint)FERRY_MAX_SIGNATURES);
+		g_set_error(error, FERRY_ERROR, FERRY_ERROR_TOO_LARGE, "more than %u signatures",
+			    (guint)FERRY_MAX_SIGNATURES);
 		return FALSE;
 	}
 	self->signatures = g_ptr_array_new_with_free_func(g_free);
@@ -755,7 +755,8 @@ parse_envelope(FerryMetadata *self, GError **error)
 		return FALSE;
 	if (!type_matches(self->role, type)) {
 		g_set_error(error, FERRY_ERROR, FERRY_ERROR_TYPE_MISMATCH,
-			    "_type is '%s', expected %s", type, ferry_role_type_to_string(self->role));
+			    "_type is '%s', expected %s", type,
+			    ferry_role_type_to_string(self->role));
 		return FALSE;
 	}
 	if (!check_spec_version(self->signed_obj, error))
@@ -799,7 +800,8 @@ ferry_metadata_new_from_bytes(GBytes *bytes, FerryRoleType role, gsize max_size,
 	self->bytes = g_bytes_ref(bytes);
 	if (len > max_size) {
 		g_set_error(error, FERRY_ERROR, FERRY_ERROR_TOO_LARGE,
-			    "%s metadata is %" G_GSIZE_FORMAT " bytes, over the limit of %" G_GSIZE_FORMAT,
+			    "%s metadata is %" G_GSIZE_FORMAT
+			    " bytes, over the limit of %" G_GSIZE_FORMAT,
 			    ferry_role_type_to_string(role), len, max_size);
 		return NULL;
 	}
@@ -809,12 +811,12 @@ ferry_metadata_new_from_bytes(GBytes *bytes, FerryRoleType role, gsize max_size,
 	if (!parse_envelope(self, error) || !parse_role_body(self, error))
 		return NULL;
 	self->signed_canonical =
-	    ferry_json_canonicalize(self->signed_obj, FERRY_JSON_CANON_OLPC, error);
+		ferry_json_canonicalize(self->signed_obj, FERRY_JSON_CANON_OLPC, error);
 	if (self->signed_canonical == NULL)
 		return NULL;
 	if (ferry_json_has_control_chars(self->signed_obj)) {
-		self->signed_escaped = ferry_json_canonicalize(self->signed_obj,
-							       FERRY_JSON_CANON_ESCAPED, error);
+		self->signed_escaped =
+			ferry_json_canonicalize(self->signed_obj, FERRY_JSON_CANON_ESCAPED, error);
 		if (self->signed_escaped == NULL)
 			return NULL;
 	}
@@ -887,7 +889,7 @@ ferry_metadata_get_canonical(const FerryMetadata *self)
 	if (self->canonical == NULL) {
 		/* NULL when an extra field in a signature object is a float */
 		mutable_self->canonical = ferry_json_canonicalize(
-		    ferry_json_doc_get_root(self->doc), FERRY_JSON_CANON_OLPC, NULL);
+			ferry_json_doc_get_root(self->doc), FERRY_JSON_CANON_OLPC, NULL);
 	}
 	return self->canonical;
 }
@@ -1059,9 +1061,9 @@ const FerryRoleKeys *
 ferry_metadata_root_get_role(const FerryMetadata *self, const gchar *name)
 {
 	static const gchar *const snap_aliases[] = {"offline-snapshot", "offline-update-snapshot",
-						     NULL};
-	static const gchar *const upd_aliases[] = {"offline-updates", "offline-update-targets",
 						    NULL};
+	static const gchar *const upd_aliases[] = {"offline-updates", "offline-update-targets",
+						   NULL};
 	const gchar *const *aliases = NULL;
 
 	g_return_val_if_fail(self->role == FERRY_ROLE_ROOT, NULL);
@@ -1189,8 +1191,8 @@ ferry_role_keys_matches_target(const FerryRoleKeys *role, const gchar *target_na
 		return FALSE;
 	}
 	if (role->path_hash_prefixes != NULL) {
-		g_autofree gchar *digest = ferry_sha256_hex((const guint8 *)target_name,
-							    strlen(target_name));
+		g_autofree gchar *digest =
+			ferry_sha256_hex((const guint8 *)target_name, strlen(target_name));
 		for (guint i = 0; i < role->path_hash_prefixes->len; i++) {
 			if (g_str_has_prefix(digest, role->path_hash_prefixes->pdata[i]))
 				return TRUE;
@@ -1224,7 +1226,7 @@ ferry_target_is_ostree(const FerryTarget *target)
 
 	if (target->custom != NULL)
 		format = ferry_json_value_get_string(
-		    ferry_json_object_get(target->custom, "targetFormat"));
+			ferry_json_object_get(target->custom, "targetFormat"));
 	if (format != NULL)
 		return g_ascii_strcasecmp(format, "OSTREE") == 0;
 	/* aktualizr's convention: length 0 and no format means an OSTree commit */
@@ -1232,8 +1234,8 @@ ferry_target_is_ostree(const FerryTarget *target)
 }
 
 gboolean
-ferry_target_match(const FerryTarget *director, const FerryTarget *image,
-		   const gchar *hardware_id, GError **error)
+ferry_target_match(const FerryTarget *director, const FerryTarget *image, const gchar *hardware_id,
+		   GError **error)
 {
 	gboolean shared = FALSE;
 	const FerryJsonValue *ids = NULL;
@@ -1291,12 +1293,12 @@ hex_equal_digest(const gchar *hex, GChecksumType type, const guint8 *data, gsize
 }
 
 gboolean
-ferry_target_check_payload(const FerryTarget *target, const guint8 *data, gsize len,
-			   GError **error)
+ferry_target_check_payload(const FerryTarget *target, const guint8 *data, gsize len, GError **error)
 {
 	if ((gint64)len != target->length) {
 		g_set_error(error, FERRY_ERROR, FERRY_ERROR_TARGET_LENGTH,
-			    "target '%s' is %" G_GSIZE_FORMAT " bytes, metadata says %" G_GINT64_FORMAT,
+			    "target '%s' is %" G_GSIZE_FORMAT
+			    " bytes, metadata says %" G_GINT64_FORMAT,
 			    target->name, len, target->length);
 		return FALSE;
 	}
@@ -1338,14 +1340,16 @@ ferry_metadata_matches_meta(const FerryMetadata *self, const gchar *filename,
 		if (mf->length >= 0 && (gint64)len == mf->length)
 			length_ok = TRUE;
 		if (!hashes_ok &&
-		    (mf->sha256 == NULL || hex_equal_digest(mf->sha256, G_CHECKSUM_SHA256, data, len)) &&
-		    (mf->sha512 == NULL || hex_equal_digest(mf->sha512, G_CHECKSUM_SHA512, data, len)))
+		    (mf->sha256 == NULL ||
+		     hex_equal_digest(mf->sha256, G_CHECKSUM_SHA256, data, len)) &&
+		    (mf->sha512 == NULL ||
+		     hex_equal_digest(mf->sha512, G_CHECKSUM_SHA512, data, len)))
 			hashes_ok = TRUE;
 	}
 	if (!length_ok) {
 		g_set_error(error, FERRY_ERROR, FERRY_ERROR_HASH_MISMATCH,
-			    "%s: length differs from the %" G_GINT64_FORMAT " bytes listed", filename,
-			    mf->length);
+			    "%s: length differs from the %" G_GINT64_FORMAT " bytes listed",
+			    filename, mf->length);
 		return FALSE;
 	}
 	if (!hashes_ok) {

@@ -16,21 +16,21 @@
 G_BEGIN_DECLS
 
 /* Size caps for metadata from a stick, by role. */
-#define FERRY_MAX_ROOT_SIZE		 (64 * 1024)
-#define FERRY_MAX_TIMESTAMP_SIZE	 (64 * 1024)
-#define FERRY_MAX_SNAPSHOT_SIZE		 (1024 * 1024)
-#define FERRY_MAX_DIRECTOR_TARGETS_SIZE	 (64 * 1024)
-#define FERRY_MAX_OFFLINE_SNAPSHOT_SIZE	 (64 * 1024)
-#define FERRY_MAX_OFFLINE_UPDATES_SIZE	 (1024 * 1024)
-#define FERRY_MAX_IMAGE_TARGETS_SIZE	 (16 * 1024 * 1024)
+#define FERRY_MAX_ROOT_SIZE		(64 * 1024)
+#define FERRY_MAX_TIMESTAMP_SIZE	(64 * 1024)
+#define FERRY_MAX_SNAPSHOT_SIZE		(1024 * 1024)
+#define FERRY_MAX_DIRECTOR_TARGETS_SIZE (64 * 1024)
+#define FERRY_MAX_OFFLINE_SNAPSHOT_SIZE (64 * 1024)
+#define FERRY_MAX_OFFLINE_UPDATES_SIZE	(1024 * 1024)
+#define FERRY_MAX_IMAGE_TARGETS_SIZE	(16 * 1024 * 1024)
 /* Count caps. */
-#define FERRY_MAX_SIGNATURES		 256
-#define FERRY_MAX_KEYS			 1024
-#define FERRY_MAX_ROLE_KEYIDS		 256
-#define FERRY_MAX_DELEGATED_ROLES	 1024
-#define FERRY_MAX_PATHS_PER_ROLE	 1024
-#define FERRY_MAX_HASHES		 8
-#define FERRY_MAX_STRING_FIELD		 4096 /* names, key ids, hashes, role names */
+#define FERRY_MAX_SIGNATURES	  256
+#define FERRY_MAX_KEYS		  1024
+#define FERRY_MAX_ROLE_KEYIDS	  256
+#define FERRY_MAX_DELEGATED_ROLES 1024
+#define FERRY_MAX_PATHS_PER_ROLE  1024
+#define FERRY_MAX_HASHES	  8
+#define FERRY_MAX_STRING_FIELD	  4096 /* names, key ids, hashes, role names */
 
 typedef enum {
 	FERRY_ROLE_ROOT,
@@ -51,8 +51,8 @@ typedef struct {
 	GPtrArray *keyids; /* of gchar* */
 	gint64 threshold;  /* >= 1 */
 	/* delegations only */
-	GPtrArray *paths;		/* of gchar*, or NULL */
-	GPtrArray *path_hash_prefixes;	/* of gchar*, or NULL */
+	GPtrArray *paths;	       /* of gchar*, or NULL */
+	GPtrArray *path_hash_prefixes; /* of gchar*, or NULL */
 	gboolean terminating;
 } FerryRoleKeys;
 
@@ -68,8 +68,8 @@ typedef struct {
 typedef struct {
 	const gchar *name;
 	gint64 length;
-	const gchar *sha256; /* NULL when absent */
-	const gchar *sha512; /* NULL when absent */
+	const gchar *sha256;	      /* NULL when absent */
+	const gchar *sha512;	      /* NULL when absent */
 	const FerryJsonValue *custom; /* object or NULL */
 } FerryTarget;
 
@@ -153,7 +153,8 @@ gboolean
 ferry_metadata_root_get_consistent_snapshot(const FerryMetadata *self);
 
 /* ---- timestamp / snapshot / offline-snapshot ---- */
-/* (transfer none) entry for @filename ("snapshot.json", "targets.json", "<lockbox>.json") or NULL */
+/* (transfer none) entry for @filename ("snapshot.json", "targets.json", "<lockbox>.json") or NULL
+ */
 const FerryMetaFile *
 ferry_metadata_get_meta(const FerryMetadata *self, const gchar *filename);
 /* (transfer container) sorted file names of the meta map */
@@ -210,8 +211,8 @@ ferry_target_is_ostree(const FerryTarget *target);
  * @error: FERRY_ERROR_TARGET_MISMATCH
  */
 gboolean
-ferry_target_match(const FerryTarget *director, const FerryTarget *image,
-		   const gchar *hardware_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+ferry_target_match(const FerryTarget *director, const FerryTarget *image, const gchar *hardware_id,
+		   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /**
  * ferry_target_check_payload:
  * @error: FERRY_ERROR_TARGET_LENGTH or FERRY_ERROR_TARGET_HASH

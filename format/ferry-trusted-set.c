@@ -21,7 +21,7 @@ struct _FerryTrustedSet {
 	/* trusted in this cycle */
 	FerryMetadata *timestamp;
 	FerryMetadata *snapshot;
-	GHashTable *targets; /* role name → FerryMetadata ("targets" + delegated) */
+	GHashTable *targets;	    /* role name → FerryMetadata ("targets" + delegated) */
 	GPtrArray *delegated_order; /* names in load order */
 	FerryMetadata *offline_snapshot;
 	GHashTable *offline_updates; /* lockbox name → FerryMetadata */
@@ -67,8 +67,8 @@ ferry_trusted_set_new(GBytes *root, GError **error)
 	self->prev_offline_updates = md_table_new();
 	self->delegated_order = g_ptr_array_new_with_free_func(g_free);
 	self->now = g_get_real_time() / G_USEC_PER_SEC;
-	self->root = ferry_metadata_new_from_bytes(root, FERRY_ROLE_ROOT, FERRY_MAX_ROOT_SIZE,
-						   error);
+	self->root =
+		ferry_metadata_new_from_bytes(root, FERRY_ROLE_ROOT, FERRY_MAX_ROOT_SIZE, error);
 	if (self->root == NULL) {
 		g_prefix_error(error, "trusted root: ");
 		return NULL;
@@ -216,7 +216,9 @@ ferry_trusted_set_update_root(FerryTrustedSet *self, GBytes *bytes, GError **err
 		return FALSE;
 	/* signed by a threshold of the old root keys and of the new */
 	if (!verify_with_root(self, md, self->root, "root", error)) {
-		g_prefix_error(error, "root %" G_GINT64_FORMAT " by the keys of root %" G_GINT64_FORMAT ": ",
+		g_prefix_error(error,
+			       "root %" G_GINT64_FORMAT " by the keys of root %" G_GINT64_FORMAT
+			       ": ",
 			       expected, expected - 1);
 		return FALSE;
 	}
@@ -269,14 +271,16 @@ check_not_older(FerryTrustedSet *self, const FerryMetadata *md, const FerryMetad
 		return TRUE;
 	if (v < ferry_metadata_get_version(prev)) {
 		g_set_error(error, FERRY_ERROR, FERRY_ERROR_ROLLBACK,
-			    "%s version %" G_GINT64_FORMAT " is older than the trusted version %" G_GINT64_FORMAT,
+			    "%s version %" G_GINT64_FORMAT
+			    " is older than the trusted version %" G_GINT64_FORMAT,
 			    what, v, ferry_metadata_get_version(prev));
 		return FALSE;
 	}
 	if (self->strict_equal_version && v == ferry_metadata_get_version(prev) &&
 	    !ferry_metadata_same_content(md, prev)) {
 		g_set_error(error, FERRY_ERROR, FERRY_ERROR_EQUAL_VERSION,
-			    "%s version %" G_GINT64_FORMAT " has other content than the trusted one",
+			    "%s version %" G_GINT64_FORMAT
+			    " has other content than the trusted one",
 			    what, v);
 		return FALSE;
 	}
@@ -333,7 +337,8 @@ gboolean
 ferry_trusted_set_update_timestamp(FerryTrustedSet *self, GBytes *bytes, GError **error)
 {
 	g_autoptr(FerryMetadata) md = NULL;
-	const FerryMetadata *prev = self->timestamp != NULL ? self->timestamp : self->prev_timestamp;
+	const FerryMetadata *prev =
+		self->timestamp != NULL ? self->timestamp : self->prev_timestamp;
 	const FerryMetaFile *snap, *prev_snap;
 
 	if (!ensure_final_root(self, error))
@@ -572,13 +577,15 @@ ferry_trusted_set_resolve_target(FerryTrustedSet *self, const gchar *name, Ferry
 				 gpointer user_data, FerryTarget *out, GError **error)
 {
 	g_autoptr(GPtrArray) stack = g_ptr_array_new_with_free_func((GDestroyNotify)visit_free);
-	g_autoptr(GHashTable) visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GHashTable) visited =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	guint n_visited = 0;
 
 	g_return_val_if_fail(g_hash_table_contains(self->targets, "targets"), FALSE);
 	g_ptr_array_add(stack, visit_new("targets", "root"));
 	while (stack->len > 0) {
-		g_autoptr(GPtrArray) popped = g_ptr_array_new_with_free_func((GDestroyNotify)visit_free);
+		g_autoptr(GPtrArray) popped =
+			g_ptr_array_new_with_free_func((GDestroyNotify)visit_free);
 		Visit *v = g_ptr_array_steal_index(stack, stack->len - 1);
 		FerryMetadata *md;
 
@@ -641,7 +648,7 @@ check_ecu_rules(FerryMetadata *md, const FerryEcu *ecus, guint n_ecus, GError **
 			const gchar *serial = ferry_json_object_get_key_at(ids, j);
 			const FerryJsonValue *info = ferry_json_object_get_value_at(ids, j);
 			const gchar *hw = ferry_json_value_get_string(
-			    ferry_json_object_get(info, "hardwareId"));
+				ferry_json_object_get(info, "hardwareId"));
 			const FerryEcu *ecu = find_ecu(ecus, n_ecus, serial);
 
 			if (!g_hash_table_add(seen, (gpointer)serial)) {
@@ -703,8 +710,8 @@ gboolean
 ferry_trusted_set_update_offline_snapshot(FerryTrustedSet *self, GBytes *bytes, GError **error)
 {
 	g_autoptr(FerryMetadata) md = NULL;
-	const FerryMetadata *prev =
-	    self->offline_snapshot != NULL ? self->offline_snapshot : self->prev_offline_snapshot;
+	const FerryMetadata *prev = self->offline_snapshot != NULL ? self->offline_snapshot
+								   : self->prev_offline_snapshot;
 
 	if (!ensure_final_root(self, error))
 		return FALSE;

@@ -18,7 +18,7 @@
 
 G_BEGIN_DECLS
 
-#define FERRY_MAX_ROOT_ROTATIONS   256
+#define FERRY_MAX_ROOT_ROTATIONS      256
 #define FERRY_MAX_DELEGATIONS_VISITED 32
 
 typedef struct _FerryTrustedSet FerryTrustedSet;
@@ -132,8 +132,7 @@ ferry_trusted_set_update_offline_snapshot(FerryTrustedSet *self, GBytes *bytes,
 					  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* @name: the lockbox name; its "<name>.json" must be listed by offline-snapshot */
 gboolean
-ferry_trusted_set_update_offline_updates(FerryTrustedSet *self, GBytes *bytes,
-					 const gchar *name,
+ferry_trusted_set_update_offline_updates(FerryTrustedSet *self, GBytes *bytes, const gchar *name,
 					 GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Trusted documents (transfer none), NULL when not loaded. */

@@ -6,7 +6,7 @@
 #include <openssl/err.h>
 #include <string.h>
 
-G_DEFINE_QUARK(ferry-error-quark, ferry_error)
+G_DEFINE_QUARK(ferry - error - quark, ferry_error)
 
 static const gchar *const error_names[] = {
 	[FERRY_ERROR_FAILED] = "failed",

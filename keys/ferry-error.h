@@ -13,38 +13,38 @@ G_BEGIN_DECLS
 #define FERRY_ERROR ferry_error_quark()
 
 typedef enum {
-	FERRY_ERROR_FAILED = 0,		   /* internal error with no better code */
-	FERRY_ERROR_FORMAT,		   /* malformed bundle, JSON or metadata */
-	FERRY_ERROR_TOO_LARGE,		   /* input over a size, count or depth cap */
-	FERRY_ERROR_UNSUPPORTED,	   /* key type, method, version not understood */
-	FERRY_ERROR_SIGNATURE,		   /* signature threshold not met */
-	FERRY_ERROR_UNKNOWN_KEY,	   /* signed by a key not authorised for the role */
-	FERRY_ERROR_DUPLICATE_SIGNATURE,   /* one key id signed twice */
-	FERRY_ERROR_ILLEGAL_THRESHOLD,	   /* a role threshold below 1 */
-	FERRY_ERROR_TYPE_MISMATCH,	   /* _type is not the expected role */
-	FERRY_ERROR_ROOT_ROTATION,	   /* root N+1 does not state version N+1 */
-	FERRY_ERROR_EXPIRED,		   /* metadata expired */
-	FERRY_ERROR_ROLLBACK,		   /* version lower than the trusted one */
-	FERRY_ERROR_EQUAL_VERSION,	   /* same version, other content (strict policy) */
-	FERRY_ERROR_VERSION_MISMATCH,	   /* version differs from the one snapshot lists */
-	FERRY_ERROR_HASH_MISMATCH,	   /* metadata length or hash differs from its listing */
-	FERRY_ERROR_DELEGATION_MISSING,	   /* a delegated role's metadata is absent */
-	FERRY_ERROR_DELEGATION,		   /* delegation rules broken (depth, count) */
-	FERRY_ERROR_DIRECTOR_DELEGATION,   /* director targets carry delegations */
-	FERRY_ERROR_REPEATED_ECU,	   /* one ECU given two targets */
-	FERRY_ERROR_UNKNOWN_ECU,	   /* director addresses an ECU we do not have */
-	FERRY_ERROR_HARDWARE_ID,	   /* hardware id does not match the ECU */
-	FERRY_ERROR_TARGET_MISMATCH,	   /* director target has no equal image target */
-	FERRY_ERROR_TARGET_LENGTH,	   /* payload longer/shorter than its metadata */
-	FERRY_ERROR_TARGET_HASH,	   /* payload hash differs from its metadata */
-	FERRY_ERROR_NOT_APPLICABLE,	   /* nothing in the bundle applies to this device */
-	FERRY_ERROR_NO_SPACE,		   /* not enough free space */
-	FERRY_ERROR_NOT_PROVISIONED,	   /* no trusted root on the device */
-	FERRY_ERROR_IO,			   /* file system or read/write failure */
-	FERRY_ERROR_STATE,		   /* persisted state database failure */
-	FERRY_ERROR_NOT_FOUND,		   /* a required file or member is missing */
-	FERRY_ERROR_INVALID_ARGUMENT,	   /* bad command-line or API argument */
-	FERRY_ERROR_LAST /*< skip >*/
+	FERRY_ERROR_FAILED = 0,		 /* internal error with no better code */
+	FERRY_ERROR_FORMAT,		 /* malformed bundle, JSON or metadata */
+	FERRY_ERROR_TOO_LARGE,		 /* input over a size, count or depth cap */
+	FERRY_ERROR_UNSUPPORTED,	 /* key type, method, version not understood */
+	FERRY_ERROR_SIGNATURE,		 /* signature threshold not met */
+	FERRY_ERROR_UNKNOWN_KEY,	 /* signed by a key not authorised for the role */
+	FERRY_ERROR_DUPLICATE_SIGNATURE, /* one key id signed twice */
+	FERRY_ERROR_ILLEGAL_THRESHOLD,	 /* a role threshold below 1 */
+	FERRY_ERROR_TYPE_MISMATCH,	 /* _type is not the expected role */
+	FERRY_ERROR_ROOT_ROTATION,	 /* root N+1 does not state version N+1 */
+	FERRY_ERROR_EXPIRED,		 /* metadata expired */
+	FERRY_ERROR_ROLLBACK,		 /* version lower than the trusted one */
+	FERRY_ERROR_EQUAL_VERSION,	 /* same version, other content (strict policy) */
+	FERRY_ERROR_VERSION_MISMATCH,	 /* version differs from the one snapshot lists */
+	FERRY_ERROR_HASH_MISMATCH,	 /* metadata length or hash differs from its listing */
+	FERRY_ERROR_DELEGATION_MISSING,	 /* a delegated role's metadata is absent */
+	FERRY_ERROR_DELEGATION,		 /* delegation rules broken (depth, count) */
+	FERRY_ERROR_DIRECTOR_DELEGATION, /* director targets carry delegations */
+	FERRY_ERROR_REPEATED_ECU,	 /* one ECU given two targets */
+	FERRY_ERROR_UNKNOWN_ECU,	 /* director addresses an ECU we do not have */
+	FERRY_ERROR_HARDWARE_ID,	 /* hardware id does not match the ECU */
+	FERRY_ERROR_TARGET_MISMATCH,	 /* director target has no equal image target */
+	FERRY_ERROR_TARGET_LENGTH,	 /* payload longer/shorter than its metadata */
+	FERRY_ERROR_TARGET_HASH,	 /* payload hash differs from its metadata */
+	FERRY_ERROR_NOT_APPLICABLE,	 /* nothing in the bundle applies to this device */
+	FERRY_ERROR_NO_SPACE,		 /* not enough free space */
+	FERRY_ERROR_NOT_PROVISIONED,	 /* no trusted root on the device */
+	FERRY_ERROR_IO,			 /* file system or read/write failure */
+	FERRY_ERROR_STATE,		 /* persisted state database failure */
+	FERRY_ERROR_NOT_FOUND,		 /* a required file or member is missing */
+	FERRY_ERROR_INVALID_ARGUMENT,	 /* bad command-line or API argument */
+	FERRY_ERROR_LAST		 /*< skip >*/
 } FerryError;
 
 GQuark

@@ -20,8 +20,7 @@ typedef struct {
 } Input;
 
 static GBytes *
-read_cb(gpointer user_data, FerryRepo repo, const gchar *filename, gsize max_size,
-	GError **error)
+read_cb(gpointer user_data, FerryRepo repo, const gchar *filename, gsize max_size, GError **error)
 {
 	Input *in = user_data;
 
@@ -41,12 +40,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g_autoptr(FerryTrustState) state = ferry_trust_state_new();
 	g_autoptr(GBytes) root = g_bytes_new_static(fuzz_director_root, strlen(fuzz_director_root));
 	FerryCycleOptions options = {
-	    .hardware_id = "test_primary_hardware_id",
-	    .ecu_serial = "test_primary_ecu_serial",
-	    .now = 1735689600, /* 2025-01-01 */
-	    .init_director_root = root,
-	    .init_image_root = root,
-	    .check_payloads = TRUE,
+		.hardware_id = "test_primary_hardware_id",
+		.ecu_serial = "test_primary_ecu_serial",
+		.now = 1735689600, /* 2025-01-01 */
+		.init_director_root = root,
+		.init_image_root = root,
+		.check_payloads = TRUE,
 	};
 	g_autoptr(FerryCycleResult) result = ferry_cycle_run(&source, state, &options, NULL);
 	return 0;
