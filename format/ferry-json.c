@@ -423,14 +423,15 @@ parse_container(Parser *ps, gboolean is_object)
 			ps->p++;
 			break;
 		}
-		fail(ps, FERRY_ERROR_FORMAT, is_object ? "expected ',' or '}'" : "expected ',' or ']'");
+		fail(ps, FERRY_ERROR_FORMAT,
+		     is_object ? "expected ',' or '}'" : "expected ',' or ']'");
 		return NULL;
 	}
 	pop_items(ps, base, v);
 	for (guint i = 1; is_object && i < v->len; i++) {
 		if (strcmp(v->members[i - 1].key, v->members[i].key) == 0) {
 			g_autofree gchar *msg =
-			    g_strdup_printf("duplicate key '%.64s'", v->members[i].key);
+				g_strdup_printf("duplicate key '%.64s'", v->members[i].key);
 			fail(ps, FERRY_ERROR_FORMAT, msg);
 			return NULL;
 		}
@@ -487,7 +488,8 @@ ferry_json_doc_new_parse(const guint8 *data, gsize len, gsize max_size, GError *
 
 	if (len > max_size) {
 		g_set_error(error, FERRY_ERROR, FERRY_ERROR_TOO_LARGE,
-			    "JSON document is %" G_GSIZE_FORMAT " bytes, over the limit of %" G_GSIZE_FORMAT,
+			    "JSON document is %" G_GSIZE_FORMAT
+			    " bytes, over the limit of %" G_GSIZE_FORMAT,
 			    len, max_size);
 		return NULL;
 	}
@@ -670,7 +672,8 @@ grow(FerryJsonDoc *doc, FerryJsonValue *v, gsize item_size)
 	alloc = MAX(4, v->alloc * 2);
 	mem = arena_alloc(doc, alloc * item_size);
 	if (v->len > 0)
-		memcpy(mem, v->type == FERRY_JSON_OBJECT ? (gpointer)v->members : (gpointer)v->items,
+		memcpy(mem,
+		       v->type == FERRY_JSON_OBJECT ? (gpointer)v->members : (gpointer)v->items,
 		       v->len * item_size);
 	if (v->type == FERRY_JSON_OBJECT)
 		v->members = mem;

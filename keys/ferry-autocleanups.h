@@ -13,3 +13,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(EVP_PKEY, EVP_PKEY_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EVP_PKEY_CTX, EVP_PKEY_CTX_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(EVP_MD_CTX, EVP_MD_CTX_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(BIO, BIO_free_all)
+
+#include <errno.h>
+#include <unistd.h>
+
+/* g_autofd needs GLib 2.76; Debian 12 has 2.74 */
+static inline void
+ferry_close_fdp(int *fd)
+{
+	if (*fd >= 0) {
+		int errsv = errno;
+		(void)close(*fd);
+		errno = errsv;
+	}
+}
+#define ferry_autofd __attribute__((cleanup(ferry_close_fdp)))
