@@ -161,8 +161,14 @@ walk_roots(Cycle *c, FerryTrustedSet *set, FerryRepo repo, GError **error)
 
 		if (!source_read_optional(c, repo, name, FERRY_MAX_ROOT_SIZE, &bytes,
 					  &error_local)) {
-			if (error_local == NULL)
-				return TRUE; /* no newer root: the walk ends */
+			if (error_local == NULL) {
+				/* no newer root: the walk ends, the last one must be valid */
+				if (!ferry_trusted_set_finish_root(set, error)) {
+					g_prefix_error(error, "root: ");
+					return FALSE;
+				}
+				return TRUE;
+			}
 			g_propagate_error(error, g_steal_pointer(&error_local));
 			return FALSE;
 		}

@@ -259,6 +259,12 @@ ensure_final_root(FerryTrustedSet *self, GError **error)
 	return TRUE;
 }
 
+gboolean
+ferry_trusted_set_finish_root(FerryTrustedSet *self, GError **error)
+{
+	return ensure_final_root(self, error);
+}
+
 /* ---- shared checks ---- */
 
 static gboolean

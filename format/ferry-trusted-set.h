@@ -73,6 +73,14 @@ gboolean
 ferry_trusted_set_update_root(FerryTrustedSet *self, GBytes *bytes,
 			      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/**
+ * ferry_trusted_set_finish_root:
+ * Ends the root walk: checks the final root's expiry (FERRY_ERROR_EXPIRED).
+ * Called implicitly by the first non-root update.
+ */
+gboolean
+ferry_trusted_set_finish_root(FerryTrustedSet *self, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Image repository. */
 gboolean
 ferry_trusted_set_update_timestamp(FerryTrustedSet *self, GBytes *bytes,
