@@ -204,6 +204,7 @@ open_trusted_set(Cycle *c, const gchar *repo_name, GBytes *init_root, GError **e
 	ferry_trusted_set_set_time(set, c->options->now,
 				   ferry_trust_state_get_time_floor(c->state));
 	ferry_trusted_set_set_strict_equal_version(set, c->options->strict_equal_version);
+	ferry_trusted_set_set_max_targets_size(set, c->options->max_image_targets_size);
 	return g_steal_pointer(&set);
 }
 
@@ -422,12 +423,19 @@ run_director(Cycle *c, GError **error)
 
 /* ---- image repository ---- */
 
+static gsize
+image_targets_cap(Cycle *c)
+{
+	return c->options->max_image_targets_size != 0 ? c->options->max_image_targets_size
+						       : FERRY_MAX_IMAGE_TARGETS_SIZE;
+}
+
 static GBytes *
 load_delegated_cb(const gchar *role_name, gpointer user_data, GError **error)
 {
 	Cycle *c = user_data;
 	g_autofree gchar *file = g_strdup_printf("delegations/%s.json", role_name);
-	return source_read(c, FERRY_REPO_IMAGE, file, FERRY_MAX_IMAGE_TARGETS_SIZE, error);
+	return source_read(c, FERRY_REPO_IMAGE, file, image_targets_cap(c), error);
 }
 
 static gboolean
@@ -461,8 +469,7 @@ update_image_metadata(Cycle *c, GError **error)
 		g_prefix_error(error, "snapshot: ");
 		return FALSE;
 	}
-	targets = source_read(c, FERRY_REPO_IMAGE, "targets.json", FERRY_MAX_IMAGE_TARGETS_SIZE,
-			      error);
+	targets = source_read(c, FERRY_REPO_IMAGE, "targets.json", image_targets_cap(c), error);
 	if (targets == NULL || !ferry_trusted_set_update_targets(is, targets, error)) {
 		g_prefix_error(error, "targets: ");
 		return FALSE;
@@ -506,8 +513,8 @@ image_metadata_present(Cycle *c, GError **error)
 	g_autoptr(GBytes) bytes = NULL;
 	g_autoptr(GError) error_local = NULL;
 
-	if (source_read_optional(c, FERRY_REPO_IMAGE, "targets.json", FERRY_MAX_IMAGE_TARGETS_SIZE,
-				 &bytes, &error_local))
+	if (source_read_optional(c, FERRY_REPO_IMAGE, "targets.json", image_targets_cap(c), &bytes,
+				 &error_local))
 		return TRUE;
 	if (error_local != NULL)
 		g_propagate_error(error, g_steal_pointer(&error_local));

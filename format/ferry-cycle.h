@@ -81,6 +81,9 @@ typedef struct {
 	GBytes *init_image_root;    /* likewise */
 	gboolean check_payloads;    /* read non-OSTree targets from FERRY_REPO_PAYLOAD */
 	gboolean strict_equal_version;
+	/* cap for image/delegated targets.json; 0 = FERRY_MAX_IMAGE_TARGETS_SIZE (16 MiB).
+	 * aktualizr uses 8 MiB, which the Uptane vectors assume. */
+	gsize max_image_targets_size;
 } FerryCycleOptions;
 
 typedef struct {

@@ -1035,7 +1035,7 @@ ferry_metadata_verify(const FerryMetadata *self, GHashTable *keys, const FerryRo
 	if (unknown_keyid != NULL) {
 		g_set_error(error, FERRY_ERROR, FERRY_ERROR_UNKNOWN_KEY,
 			    "%s metadata: %u of %" G_GINT64_FORMAT
-			    " required signatures; key id %.16s… is not a key of role '%s'",
+			    " required signatures; key id %.16s... is not a key of role '%s'",
 			    ferry_role_type_to_string(self->role), distinct->len, role->threshold,
 			    unknown_keyid, role->name);
 		return FALSE;

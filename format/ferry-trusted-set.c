@@ -18,6 +18,7 @@ struct _FerryTrustedSet {
 	gint64 floor;
 	gboolean strict_equal_version;
 	gboolean offline;
+	gsize max_targets_size;
 	/* trusted in this cycle */
 	FerryMetadata *timestamp;
 	FerryMetadata *snapshot;
@@ -67,6 +68,7 @@ ferry_trusted_set_new(GBytes *root, GError **error)
 	self->prev_offline_updates = md_table_new();
 	self->delegated_order = g_ptr_array_new_with_free_func(g_free);
 	self->now = g_get_real_time() / G_USEC_PER_SEC;
+	self->max_targets_size = FERRY_MAX_IMAGE_TARGETS_SIZE;
 	self->root =
 		ferry_metadata_new_from_bytes(root, FERRY_ROLE_ROOT, FERRY_MAX_ROOT_SIZE, error);
 	if (self->root == NULL) {
@@ -117,6 +119,12 @@ void
 ferry_trusted_set_set_strict_equal_version(FerryTrustedSet *self, gboolean strict)
 {
 	self->strict_equal_version = strict;
+}
+
+void
+ferry_trusted_set_set_max_targets_size(FerryTrustedSet *self, gsize max_size)
+{
+	self->max_targets_size = max_size != 0 ? max_size : FERRY_MAX_IMAGE_TARGETS_SIZE;
 }
 
 void
@@ -471,7 +479,7 @@ ferry_trusted_set_update_delegated_targets(FerryTrustedSet *self, GBytes *bytes,
 			    "snapshot does not list %s", filename);
 		return FALSE;
 	}
-	md = ferry_metadata_new_from_bytes(bytes, FERRY_ROLE_TARGETS, FERRY_MAX_IMAGE_TARGETS_SIZE,
+	md = ferry_metadata_new_from_bytes(bytes, FERRY_ROLE_TARGETS, self->max_targets_size,
 					   error);
 	if (md == NULL || !ferry_metadata_matches_meta(md, filename, mf, error))
 		return FALSE;

@@ -46,6 +46,9 @@ ferry_trusted_set_get_effective_time(const FerryTrustedSet *self);
 /* Reject an equal version with other content (FERRY_ERROR_EQUAL_VERSION). Default off. */
 void
 ferry_trusted_set_set_strict_equal_version(FerryTrustedSet *self, gboolean strict);
+/* Cap for image and delegated targets documents; 0 = FERRY_MAX_IMAGE_TARGETS_SIZE. */
+void
+ferry_trusted_set_set_max_targets_size(FerryTrustedSet *self, gsize max_size);
 /* Allow a snapshot without a timestamp (offline image repository). Default off. */
 void
 ferry_trusted_set_set_offline(FerryTrustedSet *self, gboolean offline);
