@@ -378,8 +378,9 @@ run_classic_director(Cycle *c, GError **error)
 		g_prefix_error(error, "director targets.json: ");
 		return FALSE;
 	}
-	if (!ferry_trusted_set_update_director_targets(
-		    c->director, bytes, (const FerryEcu *)c->ecus->data, c->ecus->len, error)) {
+	if (!ferry_trusted_set_update_director_targets(c->director, bytes,
+						       &g_array_index(c->ecus, FerryEcu, 0),
+						       c->ecus->len, error)) {
 		g_prefix_error(error, "director targets: ");
 		return FALSE;
 	}

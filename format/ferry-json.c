@@ -493,6 +493,9 @@ ferry_json_doc_new_parse(const guint8 *data, gsize len, gsize max_size, GError *
 			    len, max_size);
 		return NULL;
 	}
+	/* an empty GBytes hands out NULL: parse it as the empty input it is */
+	if (data == NULL)
+		data = (const guint8 *)"";
 	doc = ferry_json_doc_new();
 	scratch = g_string_sized_new(256);
 	stack = g_array_sized_new(FALSE, FALSE, sizeof(Member), 256);

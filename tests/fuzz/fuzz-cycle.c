@@ -47,6 +47,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.init_image_root = root,
 		.check_payloads = TRUE,
 	};
-	g_autoptr(FerryCycleResult) result = ferry_cycle_run(&source, state, &options, NULL);
+	FerryCycleResult *result = ferry_cycle_run(&source, state, &options, NULL);
+
+	ferry_cycle_result_free(result);
 	return 0;
 }

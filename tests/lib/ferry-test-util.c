@@ -49,7 +49,7 @@ rm_rf_file(GFile *file)
 	if (en != NULL) {
 		GFileInfo *info;
 		while ((info = g_file_enumerator_next_file(en, NULL, NULL)) != NULL) {
-			g_autoptr(GFileInfo) owned = info;
+			g_autoptr(GFileInfo) owned G_GNUC_UNUSED = info;
 			g_autoptr(GFile) child = g_file_get_child(file, g_file_info_get_name(info));
 			rm_rf_file(child);
 		}
