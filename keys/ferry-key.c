@@ -195,8 +195,11 @@ der_of(EVP_PKEY *pkey)
 	return bytes;
 }
 
+/* @public_value: as the metadata spells it (key ids hash exactly that), or
+ * NULL for this project's normal form */
 static FerryPublicKey *
-key_new_take(EVP_PKEY *pkey, FerryKeyType type, const gchar *keytype, const gchar *scheme)
+key_new_take(EVP_PKEY *pkey, FerryKeyType type, const gchar *keytype, const gchar *scheme,
+	     const gchar *public_value)
 {
 	FerryPublicKey *self = g_new0(FerryPublicKey, 1);
 
@@ -205,7 +208,8 @@ key_new_take(EVP_PKEY *pkey, FerryKeyType type, const gchar *keytype, const gcha
 	self->pkey = pkey;
 	self->keytype = g_strdup(keytype);
 	self->scheme = g_strdup(scheme);
-	self->public_value = public_value_of(pkey, type);
+	self->public_value =
+		public_value != NULL ? g_strdup(public_value) : public_value_of(pkey, type);
 	self->der = der_of(pkey);
 	return self;
 }
@@ -235,7 +239,7 @@ ferry_public_key_new(const gchar *keytype, const gchar *scheme, const gchar *pub
 		pkey = pkey_from_pem(public_value, error);
 	if (pkey == NULL || !check_pkey(pkey, type, error))
 		return NULL;
-	return key_new_take(g_steal_pointer(&pkey), type, keytype, scheme);
+	return key_new_take(g_steal_pointer(&pkey), type, keytype, scheme, public_value);
 }
 
 FerryPublicKey *
@@ -277,7 +281,8 @@ ferry_public_key_new_from_der(const guint8 *der, gsize der_len, GError **error)
 							   : "ecdsa",
 			    type == FERRY_KEY_TYPE_ED25519 ? "ed25519"
 			    : type == FERRY_KEY_TYPE_RSA   ? "rsassa-pss-sha256"
-							   : "ecdsa-sha2-nistp256");
+							   : "ecdsa-sha2-nistp256",
+			    NULL);
 }
 
 FerryPublicKey *

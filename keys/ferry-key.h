@@ -78,9 +78,10 @@ ferry_public_key_get_scheme(const FerryPublicKey *self);
 /**
  * ferry_public_key_get_public_value:
  *
- * Returns: (transfer none): the keyval.public string in this project's
- * normal form: lowercase hex for Ed25519, PEM SPKI (with trailing newline)
- * for RSA and ECDSA.
+ * Returns: (transfer none): the keyval.public string exactly as given to
+ * ferry_public_key_new() (key ids hash that spelling); for keys made from DER,
+ * this project's normal form: lowercase hex for Ed25519, PEM SPKI with a
+ * trailing newline for RSA and ECDSA.
  */
 const gchar *
 ferry_public_key_get_public_value(const FerryPublicKey *self);
