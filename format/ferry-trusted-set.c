@@ -536,6 +536,11 @@ load_delegated(FerryTrustedSet *self, const Visit *v, FerryLoadRoleFunc load, gp
 	g_autoptr(GBytes) bytes = NULL;
 	g_autoptr(GError) error_local = NULL;
 
+	if (load == NULL) {
+		g_set_error(error, FERRY_ERROR, FERRY_ERROR_DELEGATION_MISSING,
+			    "no way to load delegated role '%s'", v->role);
+		return FALSE;
+	}
 	bytes = load(v->role, user_data, &error_local);
 	if (bytes == NULL) {
 		if (g_error_matches(error_local, FERRY_ERROR, FERRY_ERROR_NOT_FOUND)) {

@@ -107,7 +107,9 @@ typedef GBytes *(*FerryLoadRoleFunc)(const gchar *role_name, gpointer user_data,
  * ferry_trusted_set_resolve_target:
  * Finds @name in top-level targets, then through the delegation graph
  * (pre-order, depth first, terminating honoured, at most
- * FERRY_MAX_DELEGATIONS_VISITED roles), loading roles through @load.
+ * FERRY_MAX_DELEGATIONS_VISITED roles), loading roles through @load
+ * (nullable: reaching a role not yet trusted then fails with
+ * FERRY_ERROR_DELEGATION_MISSING).
  * A delegated role that has expired is not used.
  * @out: (out caller-allocates): borrowed from the trusted set's documents
  * @error: FERRY_ERROR_TARGET_MISMATCH (not found), FERRY_ERROR_DELEGATION

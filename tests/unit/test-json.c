@@ -236,11 +236,15 @@ random_value(GString *s, GRand *r, guint depth)
 	gint kind = g_rand_int_range(r, 0, depth > 4 ? 4 : 7);
 
 	switch (kind) {
-	case 0:
-		g_string_append_printf(s, "%" G_GINT64_FORMAT,
-				       (gint64)g_rand_int(r) * (gint64)g_rand_int(r) *
-					       (g_rand_boolean(r) ? 1 : -1));
+	case 0: {
+		/* a random 63-bit magnitude, sometimes the extremes */
+		guint64 mag = ((guint64)g_rand_int(r) << 31) ^ g_rand_int(r);
+		gint64 v = g_rand_boolean(r) ? (gint64)mag : -(gint64)mag;
+		if (g_rand_int_range(r, 0, 20) == 0)
+			v = g_rand_boolean(r) ? G_MAXINT64 : G_MININT64;
+		g_string_append_printf(s, "%" G_GINT64_FORMAT, v);
 		break;
+	}
 	case 1:
 		g_string_append(s, g_rand_boolean(r) ? "true"
 						     : (g_rand_boolean(r) ? "false" : "null"));
