@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ferry-error.h"
+#include "ferry-util-private.h"
 
 /* ---- trust state ---- */
 
@@ -61,24 +62,10 @@ ferry_trust_state_set(FerryTrustState *self, const gchar *key, GBytes *bytes)
 		g_hash_table_replace(self->docs, g_strdup(key), g_bytes_ref(bytes));
 }
 
-static gint
-cmp_str(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(const gchar *const *)a, *(const gchar *const *)b);
-}
-
 GPtrArray *
 ferry_trust_state_get_keys(const FerryTrustState *self)
 {
-	GPtrArray *keys = g_ptr_array_new();
-	GHashTableIter iter;
-	gpointer key;
-
-	g_hash_table_iter_init(&iter, self->docs);
-	while (g_hash_table_iter_next(&iter, &key, NULL))
-		g_ptr_array_add(keys, key);
-	g_ptr_array_sort(keys, cmp_str);
-	return keys;
+	return ferry_hash_table_get_sorted_keys(self->docs);
 }
 
 gint64

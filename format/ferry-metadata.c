@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ferry-error.h"
+#include "ferry-util-private.h"
 
 struct _FerryMetadata {
 	gint refcount;
@@ -1095,26 +1096,10 @@ ferry_metadata_get_meta(const FerryMetadata *self, const gchar *filename)
 	return g_hash_table_lookup(self->meta, filename);
 }
 
-static gint
-cmp_str(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(const gchar *const *)a, *(const gchar *const *)b);
-}
-
 GPtrArray *
 ferry_metadata_get_meta_names(const FerryMetadata *self)
 {
-	GPtrArray *names = g_ptr_array_new();
-	GHashTableIter iter;
-	gpointer key;
-
-	if (self->meta == NULL)
-		return names;
-	g_hash_table_iter_init(&iter, self->meta);
-	while (g_hash_table_iter_next(&iter, &key, NULL))
-		g_ptr_array_add(names, key);
-	g_ptr_array_sort(names, cmp_str);
-	return names;
+	return ferry_hash_table_get_sorted_keys(self->meta);
 }
 
 guint

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "ferry-json.h"
+
 static const gchar *
 getenv_or_fail(const gchar *name)
 {
@@ -78,4 +80,15 @@ ferry_test_read_file(const gchar *path)
 	g_file_get_contents(path, &contents, &len, &error);
 	g_assert_no_error(error);
 	return g_bytes_new_take(contents, len);
+}
+
+FerryJsonDoc *
+ferry_test_read_json(const gchar *path)
+{
+	g_autoptr(GBytes) b = ferry_test_read_file(path);
+	g_autoptr(GError) error = NULL;
+	FerryJsonDoc *doc = ferry_json_doc_new_parse(g_bytes_get_data(b, NULL), g_bytes_get_size(b),
+						     1 << 24, &error);
+	g_assert_no_error(error);
+	return doc;
 }

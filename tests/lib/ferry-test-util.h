@@ -23,4 +23,9 @@ ferry_test_rm_rf(const gchar *path);
 GBytes *
 ferry_test_read_file(const gchar *path);
 
+/* parse a JSON file (at most 16 MiB); g_assert_no_error on failure.
+ * Returns (transfer full) a FerryJsonDoc */
+struct _FerryJsonDoc *
+ferry_test_read_json(const gchar *path);
+
 G_END_DECLS

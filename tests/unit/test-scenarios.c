@@ -15,17 +15,6 @@
 
 static gchar *scenario_dir;
 
-static FerryJsonDoc *
-read_json(const gchar *path)
-{
-	g_autoptr(GBytes) b = ferry_test_read_file(path);
-	g_autoptr(GError) error = NULL;
-	FerryJsonDoc *doc = ferry_json_doc_new_parse(g_bytes_get_data(b, NULL), g_bytes_get_size(b),
-						     1 << 20, &error);
-	g_assert_no_error(error);
-	return doc;
-}
-
 static GBytes *
 read_init(const gchar *dir, const FerryJsonValue *init, const gchar *key)
 {
@@ -108,7 +97,7 @@ test_scenario(gconstpointer data)
 	const gchar *name = data;
 	g_autofree gchar *dir = g_build_filename(scenario_dir, name, NULL);
 	g_autofree gchar *json_path = g_build_filename(dir, "scenario.json", NULL);
-	g_autoptr(FerryJsonDoc) doc = read_json(json_path);
+	g_autoptr(FerryJsonDoc) doc = ferry_test_read_json(json_path);
 	const FerryJsonValue *scen = ferry_json_doc_get_root(doc);
 	const FerryJsonValue *init = ferry_json_object_get(scen, "init");
 	const FerryJsonValue *steps = ferry_json_object_get(scen, "steps");

@@ -108,17 +108,6 @@ vector_read(gpointer user_data, FerryRepo repo, const gchar *filename, gsize max
 	return NULL;
 }
 
-static FerryJsonDoc *
-read_json(const gchar *path)
-{
-	g_autoptr(GBytes) b = ferry_test_read_file(path);
-	g_autoptr(GError) error = NULL;
-	FerryJsonDoc *doc = ferry_json_doc_new_parse(g_bytes_get_data(b, NULL), g_bytes_get_size(b),
-						     1 << 24, &error);
-	g_assert_no_error(error);
-	return doc;
-}
-
 /* every is_success of a step, and its err codes */
 static void
 collect_expectation(const FerryJsonValue *v, gboolean *ok, GPtrArray *errs)
@@ -143,7 +132,7 @@ static GPtrArray *
 expected_targets(const gchar *stepdir)
 {
 	g_autofree gchar *path = g_build_filename(stepdir, "director", "targets.json", NULL);
-	g_autoptr(FerryJsonDoc) doc = read_json(path);
+	g_autoptr(FerryJsonDoc) doc = ferry_test_read_json(path);
 	const FerryJsonValue *targets = ferry_json_object_get(
 		ferry_json_object_get(ferry_json_doc_get_root(doc), "signed"), "targets");
 	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
@@ -229,7 +218,7 @@ test_vector(gconstpointer data)
 		g_build_filename(vdir, "0", "image_repo", "1.root.json", NULL);
 	g_autofree gchar *tmp = ferry_test_mkdtemp();
 	g_autofree gchar *dbpath = g_build_filename(tmp, "state.db", NULL);
-	g_autoptr(FerryJsonDoc) expected = read_json(expected_path);
+	g_autoptr(FerryJsonDoc) expected = ferry_test_read_json(expected_path);
 	g_autoptr(GBytes) droot = ferry_test_read_file(droot_path);
 	g_autoptr(GBytes) iroot = ferry_test_read_file(iroot_path);
 	g_autoptr(GError) error = NULL;
@@ -255,7 +244,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	index_path =
 		g_build_filename(ferry_test_shared_dir(), "uptane-vectors", "index.json", NULL);
-	index = read_json(index_path);
+	index = ferry_test_read_json(index_path);
 	list = ferry_json_doc_get_root(index);
 	/* all 86, no silent skips */
 	g_assert_cmpuint(ferry_json_value_get_length(list), ==, 86);
