@@ -1,15 +1,17 @@
 /*
  * ferry — the workstation tool.
  *
- * This first version manages signing keys:
+ *   ferry [--workspace DIR] env init NAME [--key-type T] [--root-days N] ...
+ *   ferry [--workspace DIR] env export-trust NAME DIR
  *   ferry key generate [--type ed25519|rsa|ecdsa] [--bits N] FILE
  *   ferry key show [--json] FILE
- * Environments, images and bundles build on these (see docs/).
+ * The workspace is --workspace, else $FERRY_WORKSPACE.
  */
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ferry-env.h"
 #include "ferry-error.h"
 #include "ferry-json.h"
 #include "ferry-signer.h"
@@ -146,17 +148,104 @@ cmd_key_show(int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
+static int
+cmd_env_init(const gchar *workspace, int argc, char **argv)
+{
+	g_autofree gchar *type_name = NULL;
+	FerryEnvOptions opts;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GOptionContext) ctx = g_option_context_new("NAME — create an environment");
+	gint root_days, targets_days, snapshot_days, timestamp_days;
+	GOptionEntry entries[] = {
+		{"key-type", 0, 0, G_OPTION_ARG_STRING, &type_name,
+		 "ed25519 (default), rsa or ecdsa", "TYPE"},
+		{"root-days", 0, 0, G_OPTION_ARG_INT, &root_days, "root expiry in days (365)", "N"},
+		{"targets-days", 0, 0, G_OPTION_ARG_INT, &targets_days, "targets expiry (180)",
+		 "N"},
+		{"snapshot-days", 0, 0, G_OPTION_ARG_INT, &snapshot_days, "snapshot expiry (30)",
+		 "N"},
+		{"timestamp-days", 0, 0, G_OPTION_ARG_INT, &timestamp_days, "timestamp expiry (30)",
+		 "N"},
+		{NULL}};
+
+	ferry_env_options_init(&opts);
+	root_days = (gint)opts.root_days;
+	targets_days = (gint)opts.targets_days;
+	snapshot_days = (gint)opts.snapshot_days;
+	timestamp_days = (gint)opts.timestamp_days;
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 2 ||
+	    !parse_key_type(type_name, &opts.key_type, &error) || root_days < 1 ||
+	    targets_days < 1 || snapshot_days < 1 || timestamp_days < 1) {
+		g_printerr("ferry env init: %s\n",
+			   error != NULL ? error->message
+					 : "one NAME and positive expiries expected");
+		return EXIT_USAGE;
+	}
+	opts.root_days = root_days;
+	opts.targets_days = targets_days;
+	opts.snapshot_days = snapshot_days;
+	opts.timestamp_days = timestamp_days;
+	if (!ferry_env_init(workspace, argv[1], &opts, &error)) {
+		g_printerr("ferry: %s\n", error->message);
+		return EXIT_FAILURE;
+	}
+	g_print("created environment '%s' in %s/envs/%s\n", argv[1], workspace, argv[1]);
+	return EXIT_SUCCESS;
+}
+
+static int
+cmd_env_export_trust(const gchar *workspace, int argc, char **argv)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (argc != 3) {
+		g_printerr("usage: ferry env export-trust NAME DIR\n");
+		return EXIT_USAGE;
+	}
+	if (!ferry_env_export_trust(workspace, argv[1], argv[2], &error)) {
+		g_printerr("ferry: %s\n", error->message);
+		return EXIT_FAILURE;
+	}
+	g_print("wrote %s/director-root.json and %s/image-root.json\n", argv[2], argv[2]);
+	return EXIT_SUCCESS;
+}
+
 static void
 usage(void)
 {
-	g_printerr("usage: ferry key generate [--type ed25519|rsa|ecdsa] [--bits N] FILE\n"
+	g_printerr("usage: ferry [--workspace DIR] env init NAME [--key-type ed25519|rsa|ecdsa]\n"
+		   "             [--root-days N] [--targets-days N] [--snapshot-days N] "
+		   "[--timestamp-days N]\n"
+		   "       ferry [--workspace DIR] env export-trust NAME DIR\n"
+		   "       ferry key generate [--type ed25519|rsa|ecdsa] [--bits N] FILE\n"
 		   "       ferry key show [--json] FILE\n"
-		   "       ferry --version\n");
+		   "       ferry --version\n"
+		   "The workspace is --workspace DIR, else $FERRY_WORKSPACE.\n");
 }
 
 int
 main(int argc, char **argv)
 {
+	const gchar *workspace = g_getenv("FERRY_WORKSPACE");
+
+	/* the one global option comes before the command */
+	if (argc >= 3 && g_str_equal(argv[1], "--workspace")) {
+		workspace = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc >= 3 && g_str_equal(argv[1], "env")) {
+		if (workspace == NULL || *workspace == '\0') {
+			g_printerr("ferry: no workspace: give --workspace DIR or set "
+				   "FERRY_WORKSPACE\n");
+			return EXIT_USAGE;
+		}
+		if (g_str_equal(argv[2], "init"))
+			return cmd_env_init(workspace, argc - 2, argv + 2);
+		if (g_str_equal(argv[2], "export-trust"))
+			return cmd_env_export_trust(workspace, argc - 2, argv + 2);
+	}
 	if (argc >= 2 && g_str_equal(argv[1], "--version")) {
 		g_print("ferry %s\n", FERRY_VERSION);
 		return EXIT_SUCCESS;

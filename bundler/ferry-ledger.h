@@ -1,0 +1,29 @@
+/*
+ * ferry — the environment's ledger: an append-only SQLite history of
+ * everything the bundler did (environment, images, bundles, promotions,
+ * device reports). The database itself refuses UPDATE and DELETE on history.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _FerryLedger FerryLedger;
+
+#define FERRY_LEDGER_SCHEMA_VERSION 1
+
+/* creates (0600) or opens and migrates; FERRY_ERROR_STATE on failure */
+FerryLedger *
+ferry_ledger_open(const gchar *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void
+ferry_ledger_free(FerryLedger *self);
+
+/* appends an event ("env-created", ...) with a JSON @detail, by the current user */
+gboolean
+ferry_ledger_add_event(FerryLedger *self, const gchar *kind, const gchar *detail,
+		       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(FerryLedger, ferry_ledger_free)
+
+G_END_DECLS
