@@ -353,3 +353,52 @@ ferry_env_export_trust(const gchar *workspace, const gchar *name, const gchar *o
 	}
 	return TRUE;
 }
+
+gboolean
+ferry_env_load_options(const gchar *envdir, FerryEnvOptions *opts, GError **error)
+{
+	g_autofree gchar *path = g_build_filename(envdir, "env.json", NULL);
+	g_autofree gchar *text = NULL;
+	gsize len = 0;
+	g_autoptr(FerryJsonDoc) doc = NULL;
+	const FerryJsonValue *exp;
+	const gchar *type;
+
+	if (!g_file_get_contents(path, &text, &len, error)) {
+		ferry_error_convert(error);
+		return FALSE;
+	}
+	doc = ferry_json_doc_new_parse((const guint8 *)text, len, 64 * 1024, error);
+	if (doc == NULL) {
+		g_prefix_error(error, "%s: ", path);
+		return FALSE;
+	}
+	ferry_env_options_init(opts);
+	type = ferry_json_value_get_string(
+		ferry_json_object_get(ferry_json_doc_get_root(doc), "key_type"));
+	if (g_strcmp0(type, "rsa") == 0)
+		opts->key_type = FERRY_KEY_TYPE_RSA;
+	else if (g_strcmp0(type, "ecdsa") == 0)
+		opts->key_type = FERRY_KEY_TYPE_ECDSA_P256;
+	exp = ferry_json_object_get(ferry_json_doc_get_root(doc), "expiries");
+	(void)ferry_json_value_get_int(ferry_json_object_get(exp, "root_days"), &opts->root_days);
+	(void)ferry_json_value_get_int(ferry_json_object_get(exp, "targets_days"),
+				       &opts->targets_days);
+	(void)ferry_json_value_get_int(ferry_json_object_get(exp, "snapshot_days"),
+				       &opts->snapshot_days);
+	(void)ferry_json_value_get_int(ferry_json_object_get(exp, "timestamp_days"),
+				       &opts->timestamp_days);
+	return TRUE;
+}
+
+FerrySigner *
+ferry_env_load_signer(const gchar *envdir, const gchar *key_name, GError **error)
+{
+	g_autofree gchar *file = g_strdup_printf("%s.pem", key_name);
+	g_autofree gchar *path = g_build_filename(envdir, "keys", file, NULL);
+	FerrySigner *signer = ferry_signer_new_from_file(path, error);
+
+	if (signer == NULL)
+		g_prefix_error(error, "the environment's %s key: ", key_name);
+	return signer;
+}

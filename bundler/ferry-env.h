@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "ferry-key.h"
+#include "ferry-signer.h"
 
 G_BEGIN_DECLS
 
@@ -58,5 +59,15 @@ ferry_env_export_trust(const gchar *workspace, const gchar *name, const gchar *o
 /* (transfer full) WORKSPACE/envs/NAME, after checking it exists */
 gchar *
 ferry_env_get_dir(const gchar *workspace, const gchar *name, GError **error);
+
+/* reads ENVDIR/env.json into @opts */
+gboolean
+ferry_env_load_options(const gchar *envdir, FerryEnvOptions *opts,
+		       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* (transfer full) the signer of ENVDIR/keys/@key_name.pem, e.g. "image-targets";
+ * FERRY_ERROR_NOT_FOUND names the missing key */
+FerrySigner *
+ferry_env_load_signer(const gchar *envdir, const gchar *key_name, GError **error);
 
 G_END_DECLS

@@ -160,3 +160,76 @@ ferry_ledger_add_event(FerryLedger *self, const gchar *kind, const gchar *detail
 		return fail(self, error, "appending an event");
 	return TRUE;
 }
+
+gboolean
+ferry_ledger_find_image(FerryLedger *self, const gchar *name, const gchar *version,
+			gchar **out_commit, GError **error)
+{
+	g_autoptr(sqlite3_stmt) stmt = NULL;
+	gint rc;
+
+	if (sqlite3_prepare_v2(self->db,
+			       "SELECT commit_checksum FROM images WHERE name = ? AND version = ?",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return fail(self, error, "preparing");
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, version, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE)
+		return FALSE;
+	if (rc != SQLITE_ROW)
+		return fail(self, error, "looking up an image");
+	*out_commit = g_strdup((const gchar *)sqlite3_column_text(stmt, 0));
+	return TRUE;
+}
+
+gboolean
+ferry_ledger_add_image(FerryLedger *self, const gchar *name, const gchar *version,
+		       const gchar *commit, const gchar *hardware_ids_json, const gchar *target,
+		       GError **error)
+{
+	g_autoptr(sqlite3_stmt) stmt = NULL;
+
+	if (sqlite3_prepare_v2(self->db,
+			       "INSERT INTO images (name, version, commit_checksum, hardware_ids, "
+			       "target, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return fail(self, error, "preparing");
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, commit, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, hardware_ids_json, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, target, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 6, g_get_real_time() / G_USEC_PER_SEC);
+	sqlite3_bind_text(stmt, 7, g_get_user_name(), -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return fail(self, error, "recording the image");
+	return TRUE;
+}
+
+gboolean
+ferry_ledger_foreach_image(FerryLedger *self, FerryLedgerImageFunc func, gpointer user_data,
+			   GError **error)
+{
+	g_autoptr(sqlite3_stmt) stmt = NULL;
+	gint rc;
+
+	if (sqlite3_prepare_v2(self->db,
+			       "SELECT name, version, commit_checksum, hardware_ids, target, "
+			       "added_at, added_by FROM images ORDER BY id",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return fail(self, error, "preparing");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (!func((const gchar *)sqlite3_column_text(stmt, 0),
+			  (const gchar *)sqlite3_column_text(stmt, 1),
+			  (const gchar *)sqlite3_column_text(stmt, 2),
+			  (const gchar *)sqlite3_column_text(stmt, 3),
+			  (const gchar *)sqlite3_column_text(stmt, 4),
+			  sqlite3_column_int64(stmt, 5),
+			  (const gchar *)sqlite3_column_text(stmt, 6), user_data))
+			break;
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return fail(self, error, "listing images");
+	return TRUE;
+}

@@ -24,6 +24,32 @@ gboolean
 ferry_ledger_add_event(FerryLedger *self, const gchar *kind, const gchar *detail,
 		       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/**
+ * ferry_ledger_find_image:
+ * @out_commit: (out) (transfer full): the commit recorded for NAME VERSION
+ *
+ * Returns: TRUE when found; FALSE with no error when absent
+ */
+gboolean
+ferry_ledger_find_image(FerryLedger *self, const gchar *name, const gchar *version,
+			gchar **out_commit, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* appends an image row; @hardware_ids_json is a JSON array */
+gboolean
+ferry_ledger_add_image(FerryLedger *self, const gchar *name, const gchar *version,
+		       const gchar *commit, const gchar *hardware_ids_json, const gchar *target,
+		       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+typedef gboolean (*FerryLedgerImageFunc)(const gchar *name, const gchar *version,
+					 const gchar *commit, const gchar *hardware_ids_json,
+					 const gchar *target, gint64 added_at,
+					 const gchar *added_by, gpointer user_data);
+
+/* calls @func for every image, oldest first */
+gboolean
+ferry_ledger_foreach_image(FerryLedger *self, FerryLedgerImageFunc func, gpointer user_data,
+			   GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FerryLedger, ferry_ledger_free)
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 
 #include "ferry-env.h"
 #include "ferry-error.h"
+#include "ferry-image.h"
 #include "ferry-json.h"
 #include "ferry-signer.h"
 
@@ -211,6 +212,78 @@ cmd_env_export_trust(const gchar *workspace, int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
+static int
+cmd_image_add(const gchar *workspace, int argc, char **argv)
+{
+	g_autofree gchar *env = NULL;
+	g_autofree gchar *repo = NULL;
+	g_autofree gchar *ref = NULL;
+	g_autofree gchar *commit = NULL;
+	g_autofree gchar *name = NULL;
+	g_autofree gchar *version = NULL;
+	g_auto(GStrv) hw = NULL;
+	g_autofree gchar *target = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GOptionContext) ctx = g_option_context_new("— add an OSTree commit as an image");
+	FerryImageAddOptions opts = {0};
+	GOptionEntry entries[] = {
+		{"env", 0, 0, G_OPTION_ARG_STRING, &env, "environment", "NAME"},
+		{"repo", 0, 0, G_OPTION_ARG_FILENAME, &repo, "source OSTree repository", "DIR"},
+		{"ref", 0, 0, G_OPTION_ARG_STRING, &ref, "ref to take the commit from", "REF"},
+		{"commit", 0, 0, G_OPTION_ARG_STRING, &commit, "commit checksum", "CSUM"},
+		{"name", 0, 0, G_OPTION_ARG_STRING, &name, "image name", "N"},
+		{"version", 0, 0, G_OPTION_ARG_STRING, &version, "image version", "V"},
+		{"hardware-id", 0, 0, G_OPTION_ARG_STRING_ARRAY, &hw, "hardware id (repeat)", "HW"},
+		{NULL}};
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 1 || env == NULL) {
+		g_printerr("ferry image add: %s\n",
+			   error != NULL ? error->message : "--env is required");
+		return EXIT_USAGE;
+	}
+	opts.env = env;
+	opts.repo = repo;
+	opts.ref = ref;
+	opts.commit = commit;
+	opts.name = name;
+	opts.version = version;
+	opts.hardware_ids = (const gchar *const *)hw;
+	if (!ferry_image_add(workspace, &opts, &target, &error)) {
+		g_printerr("ferry: %s\n", error->message);
+		return error->code == FERRY_ERROR_INVALID_ARGUMENT ? EXIT_USAGE : EXIT_FAILURE;
+	}
+	g_print("image %s is in environment '%s'\n", target, env);
+	return EXIT_SUCCESS;
+}
+
+static int
+cmd_image_list(const gchar *workspace, int argc, char **argv)
+{
+	g_autofree gchar *env = NULL;
+	gboolean json = FALSE;
+	g_autofree gchar *text = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GOptionContext) ctx = g_option_context_new("— list an environment's images");
+	GOptionEntry entries[] = {{"env", 0, 0, G_OPTION_ARG_STRING, &env, "environment", "NAME"},
+				  {"json", 0, 0, G_OPTION_ARG_NONE, &json, "JSON output", NULL},
+				  {NULL}};
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 1 || env == NULL) {
+		g_printerr("ferry image list: %s\n",
+			   error != NULL ? error->message : "--env is required");
+		return EXIT_USAGE;
+	}
+	text = ferry_image_list(workspace, env, json, &error);
+	if (text == NULL) {
+		g_printerr("ferry: %s\n", error->message);
+		return EXIT_FAILURE;
+	}
+	g_print("%s", text);
+	return EXIT_SUCCESS;
+}
+
 static void
 usage(void)
 {
@@ -218,6 +291,10 @@ usage(void)
 		   "             [--root-days N] [--targets-days N] [--snapshot-days N] "
 		   "[--timestamp-days N]\n"
 		   "       ferry [--workspace DIR] env export-trust NAME DIR\n"
+		   "       ferry [--workspace DIR] image add --env NAME --repo DIR (--ref REF | "
+		   "--commit CSUM)\n"
+		   "             --name N --version V --hardware-id HW [--hardware-id HW2 ...]\n"
+		   "       ferry [--workspace DIR] image list --env NAME [--json]\n"
 		   "       ferry key generate [--type ed25519|rsa|ecdsa] [--bits N] FILE\n"
 		   "       ferry key show [--json] FILE\n"
 		   "       ferry --version\n"
@@ -235,16 +312,20 @@ main(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
-	if (argc >= 3 && g_str_equal(argv[1], "env")) {
+	if (argc >= 3 && (g_str_equal(argv[1], "env") || g_str_equal(argv[1], "image"))) {
 		if (workspace == NULL || *workspace == '\0') {
 			g_printerr("ferry: no workspace: give --workspace DIR or set "
 				   "FERRY_WORKSPACE\n");
 			return EXIT_USAGE;
 		}
-		if (g_str_equal(argv[2], "init"))
+		if (g_str_equal(argv[1], "env") && g_str_equal(argv[2], "init"))
 			return cmd_env_init(workspace, argc - 2, argv + 2);
-		if (g_str_equal(argv[2], "export-trust"))
+		if (g_str_equal(argv[1], "env") && g_str_equal(argv[2], "export-trust"))
 			return cmd_env_export_trust(workspace, argc - 2, argv + 2);
+		if (g_str_equal(argv[1], "image") && g_str_equal(argv[2], "add"))
+			return cmd_image_add(workspace, argc - 2, argv + 2);
+		if (g_str_equal(argv[1], "image") && g_str_equal(argv[2], "list"))
+			return cmd_image_list(workspace, argc - 2, argv + 2);
 	}
 	if (argc >= 2 && g_str_equal(argv[1], "--version")) {
 		g_print("ferry %s\n", FERRY_VERSION);
