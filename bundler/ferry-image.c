@@ -94,9 +94,9 @@ commit_tmp(const gchar *dir, const gchar *name, GError **error)
 
 /* new targets (with @target added), snapshot and timestamp, all re-signed;
  * written to temporary names first, renamed only when all three exist */
-static gboolean
-resign_with_target(const gchar *envdir, const gchar *target, const FerryJsonValue *entry,
-		   GError **error)
+gboolean
+ferry_image_resign(const gchar *envdir, const gchar *target, const FerryJsonValue *entry,
+		   gint64 min_expires, GError **error)
 {
 	g_autofree gchar *dir = g_build_filename(envdir, "image-repo", NULL);
 	g_autoptr(FerryJsonDoc) doc = ferry_json_doc_new();
@@ -111,13 +111,16 @@ resign_with_target(const gchar *envdir, const gchar *target, const FerryJsonValu
 
 	if (!ferry_env_load_options(envdir, &opts, error))
 		return FALSE;
-	t = next_signed(doc, dir, "targets.json", now + opts.targets_days * DAY, error);
+	t = next_signed(doc, dir, "targets.json", MAX(min_expires, now + opts.targets_days * DAY),
+			error);
 	if (t == NULL)
 		return FALSE;
-	ferry_json_object_set(doc, ferry_json_object_get(t, "targets"), target,
-			      ferry_json_copy(doc, entry));
+	if (target != NULL)
+		ferry_json_object_set(doc, ferry_json_object_get(t, "targets"), target,
+				      ferry_json_copy(doc, entry));
 	tb = sign_with(envdir, "image-targets", t, error);
-	s = next_signed(doc, dir, "snapshot.json", now + opts.snapshot_days * DAY, error);
+	s = next_signed(doc, dir, "snapshot.json", MAX(min_expires, now + opts.snapshot_days * DAY),
+			error);
 	if (tb == NULL || s == NULL)
 		return FALSE;
 	(void)ferry_json_value_get_int(ferry_json_object_get(t, "version"), &v);
@@ -126,7 +129,8 @@ resign_with_target(const gchar *envdir, const gchar *target, const FerryJsonValu
 			      ferry_metadata_writer_meta_entry(doc, v, tb));
 	ferry_json_object_set(doc, s, "meta", meta);
 	sb = sign_with(envdir, "image-snapshot", s, error);
-	ts = next_signed(doc, dir, "timestamp.json", now + opts.timestamp_days * DAY, error);
+	ts = next_signed(doc, dir, "timestamp.json",
+			 MAX(min_expires, now + opts.timestamp_days * DAY), error);
 	if (sb == NULL || ts == NULL)
 		return FALSE;
 	(void)ferry_json_value_get_int(ferry_json_object_get(s, "version"), &v);
@@ -320,7 +324,7 @@ ferry_image_add(const gchar *workspace, const FerryImageAddOptions *opts, gchar 
 	hw_json = ferry_json_to_string(
 		ferry_json_object_get(ferry_json_object_get(entry, "custom"), "hardwareIds"),
 		FALSE);
-	if (!resign_with_target(envdir, target, entry, error) ||
+	if (!ferry_image_resign(envdir, target, entry, 0, error) ||
 	    !ferry_ledger_add_image(ledger, opts->name, opts->version, csum, hw_json, target,
 				    error))
 		return FALSE;

@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "ferry-json.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -36,5 +38,18 @@ ferry_image_add(const gchar *workspace, const FerryImageAddOptions *opts, gchar 
 gchar *
 ferry_image_list(const gchar *workspace, const gchar *env, gboolean json,
 		 GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/**
+ * ferry_image_resign:
+ * @envdir: the environment's directory
+ * @target: (nullable): a target to add or replace, with its @entry
+ * @min_expires: the new documents expire no earlier than this (0: by settings)
+ *
+ * Re-signs targets, snapshot and timestamp with versions + 1; all three are
+ * written to temporary names first and renamed together.
+ */
+gboolean
+ferry_image_resign(const gchar *envdir, const gchar *target, const FerryJsonValue *entry,
+		   gint64 min_expires, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -233,3 +233,25 @@ ferry_ledger_foreach_image(FerryLedger *self, FerryLedgerImageFunc func, gpointe
 		return fail(self, error, "listing images");
 	return TRUE;
 }
+
+gboolean
+ferry_ledger_add_bundle(FerryLedger *self, const gchar *name, gint64 version, const gchar *sha256,
+			const gchar *members_json, GError **error)
+{
+	g_autoptr(sqlite3_stmt) stmt = NULL;
+
+	if (sqlite3_prepare_v2(self->db,
+			       "INSERT INTO bundles (name, version, sha256, members, created_at, "
+			       "created_by) VALUES (?, ?, ?, ?, ?, ?)",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return fail(self, error, "preparing");
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, version);
+	sqlite3_bind_text(stmt, 3, sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, members_json, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, g_get_real_time() / G_USEC_PER_SEC);
+	sqlite3_bind_text(stmt, 6, g_get_user_name(), -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return fail(self, error, "recording the bundle");
+	return TRUE;
+}

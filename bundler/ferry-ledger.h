@@ -40,6 +40,11 @@ ferry_ledger_add_image(FerryLedger *self, const gchar *name, const gchar *versio
 		       const gchar *commit, const gchar *hardware_ids_json, const gchar *target,
 		       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* appends a bundle row; @members_json is a JSON array of member paths */
+gboolean
+ferry_ledger_add_bundle(FerryLedger *self, const gchar *name, gint64 version, const gchar *sha256,
+			const gchar *members_json, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 typedef gboolean (*FerryLedgerImageFunc)(const gchar *name, const gchar *version,
 					 const gchar *commit, const gchar *hardware_ids_json,
 					 const gchar *target, gint64 added_at,

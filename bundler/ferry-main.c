@@ -10,11 +10,15 @@
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "ferry-bundle-create.h"
+#include "ferry-bundle-verify.h"
 #include "ferry-env.h"
 #include "ferry-error.h"
 #include "ferry-image.h"
 #include "ferry-json.h"
+#include "ferry-metadata.h"
 #include "ferry-signer.h"
 
 #define EXIT_USAGE 2
@@ -284,21 +288,166 @@ cmd_image_list(const gchar *workspace, int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
+static int
+cmd_bundle_create(const gchar *workspace, int argc, char **argv)
+{
+	g_autofree gchar *env = NULL;
+	g_autofree gchar *name = NULL;
+	g_autofree gchar *output = NULL;
+	g_autofree gchar *expires = NULL;
+	g_autofree gchar *days_text = NULL;
+	g_auto(GStrv) images = NULL;
+	g_auto(GStrv) from = NULL;
+	gboolean scratch = FALSE, json = FALSE;
+	g_autofree gchar *summary = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GOptionContext) ctx = g_option_context_new("— write one .ferry bundle");
+	FerryBundleCreateOptions opts = {0};
+	gint64 days = 90;
+	GOptionEntry entries[] = {
+		{"env", 0, 0, G_OPTION_ARG_STRING, &env, "environment", "NAME"},
+		{"name", 0, 0, G_OPTION_ARG_STRING, &name, "lockbox (bundle) name", "LOCKBOX"},
+		{"image", 0, 0, G_OPTION_ARG_STRING_ARRAY, &images, "image NAME-VERSION (repeat)",
+		 "N-V"},
+		{"from", 0, 0, G_OPTION_ARG_STRING_ARRAY, &from,
+		 "source commit of a delta (repeat)", "CSUM"},
+		{"from-scratch", 0, 0, G_OPTION_ARG_NONE, &scratch, "also a delta from scratch",
+		 NULL},
+		{"expires", 0, 0, G_OPTION_ARG_STRING, &expires, "lifetime, e.g. 90d (default)",
+		 "Nd"},
+		{"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "the bundle file", "FILE"},
+		{"json", 0, 0, G_OPTION_ARG_NONE, &json, "JSON summary", NULL},
+		{NULL}};
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 1 || env == NULL) {
+		g_printerr("ferry bundle create: %s\n",
+			   error != NULL ? error->message : "--env is required");
+		return EXIT_USAGE;
+	}
+	days_text = expires != NULL ? g_strndup(expires, strlen(expires) - 1) : NULL;
+	if (expires != NULL && (!g_str_has_suffix(expires, "d") ||
+				!g_ascii_string_to_signed(days_text, 10, 1, 3650, &days, NULL))) {
+		g_printerr("ferry bundle create: --expires takes a number of days, e.g. 90d\n");
+		return EXIT_USAGE;
+	}
+	opts.env = env;
+	opts.name = name;
+	opts.images = images;
+	opts.from = from;
+	opts.from_scratch = scratch;
+	opts.expires_days = days;
+	opts.output = output;
+	opts.progress = isatty(STDERR_FILENO);
+	if (!ferry_bundle_create(workspace, &opts, &summary, &error)) {
+		g_printerr("ferry: %s\n", error->message);
+		return error->code == FERRY_ERROR_INVALID_ARGUMENT ? EXIT_USAGE : EXIT_FAILURE;
+	}
+	if (json)
+		g_print("%s\n", summary);
+	else
+		g_print("wrote %s\n", output);
+	return EXIT_SUCCESS;
+}
+
+static int
+cmd_bundle_inspect(int argc, char **argv)
+{
+	gboolean json = FALSE;
+	g_autofree gchar *text = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GOptionContext) ctx = g_option_context_new("FILE — what is in a bundle");
+	GOptionEntry entries[] = {
+		{"json", 0, 0, G_OPTION_ARG_NONE, &json, "the manifest as JSON", NULL}, {NULL}};
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 2) {
+		g_printerr("ferry bundle inspect: %s\n",
+			   error != NULL ? error->message : "one FILE expected");
+		return EXIT_USAGE;
+	}
+	text = ferry_bundle_inspect(argv[1], json, &error);
+	if (text == NULL) {
+		g_printerr("ferry: %s (%s)\n", error->message,
+			   ferry_error_code_to_string(error->code));
+		return EXIT_FAILURE;
+	}
+	g_print("%s", text);
+	return EXIT_SUCCESS;
+}
+
+static int
+cmd_bundle_verify(int argc, char **argv)
+{
+	g_autofree gchar *droot = NULL;
+	g_autofree gchar *iroot = NULL;
+	g_autofree gchar *hw = NULL;
+	g_autofree gchar *from = NULL;
+	g_autofree gchar *now = NULL;
+	g_autofree gchar *report = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GOptionContext) ctx =
+		g_option_context_new("FILE — verify a bundle as a device would");
+	FerryBundleVerifyOptions opts = {0};
+	GOptionEntry entries[] = {
+		{"director-root", 0, 0, G_OPTION_ARG_FILENAME, &droot, "trusted director root",
+		 "R"},
+		{"image-root", 0, 0, G_OPTION_ARG_FILENAME, &iroot, "trusted image root", "R"},
+		{"hardware-id", 0, 0, G_OPTION_ARG_STRING, &hw, "the device's hardware id", "HW"},
+		{"from", 0, 0, G_OPTION_ARG_STRING, &from, "the device's current commit", "CSUM"},
+		{"now", 0, 0, G_OPTION_ARG_STRING, &now, "time to check expiry against", "T"},
+		{NULL}};
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 2) {
+		g_printerr("ferry bundle verify: %s\n",
+			   error != NULL ? error->message : "one FILE expected");
+		return EXIT_USAGE;
+	}
+	opts.director_root = droot;
+	opts.image_root = iroot;
+	opts.hardware_id = hw;
+	opts.from = from;
+	opts.now = g_get_real_time() / G_USEC_PER_SEC;
+	if (now != NULL && !ferry_parse_iso8601(now, &opts.now, &error)) {
+		g_printerr("ferry bundle verify: --now: %s\n", error->message);
+		return EXIT_USAGE;
+	}
+	if (!ferry_bundle_verify(argv[1], &opts, &report, &error)) {
+		g_printerr(
+			"ferry: refused: %s (%s)\n", error->message,
+			ferry_error_code_to_string(error->domain == FERRY_ERROR ? error->code : 0));
+		return EXIT_FAILURE;
+	}
+	g_print("%s", report);
+	return EXIT_SUCCESS;
+}
+
 static void
 usage(void)
 {
-	g_printerr("usage: ferry [--workspace DIR] env init NAME [--key-type ed25519|rsa|ecdsa]\n"
-		   "             [--root-days N] [--targets-days N] [--snapshot-days N] "
-		   "[--timestamp-days N]\n"
-		   "       ferry [--workspace DIR] env export-trust NAME DIR\n"
-		   "       ferry [--workspace DIR] image add --env NAME --repo DIR (--ref REF | "
-		   "--commit CSUM)\n"
-		   "             --name N --version V --hardware-id HW [--hardware-id HW2 ...]\n"
-		   "       ferry [--workspace DIR] image list --env NAME [--json]\n"
-		   "       ferry key generate [--type ed25519|rsa|ecdsa] [--bits N] FILE\n"
-		   "       ferry key show [--json] FILE\n"
-		   "       ferry --version\n"
-		   "The workspace is --workspace DIR, else $FERRY_WORKSPACE.\n");
+	g_printerr(
+		"usage: ferry [--workspace DIR] env init NAME [--key-type ed25519|rsa|ecdsa]\n"
+		"             [--root-days N] [--targets-days N] [--snapshot-days N] "
+		"[--timestamp-days N]\n"
+		"       ferry [--workspace DIR] env export-trust NAME DIR\n"
+		"       ferry [--workspace DIR] image add --env NAME --repo DIR (--ref REF | "
+		"--commit CSUM)\n"
+		"             --name N --version V --hardware-id HW [--hardware-id HW2 ...]\n"
+		"       ferry [--workspace DIR] image list --env NAME [--json]\n"
+		"       ferry [--workspace DIR] bundle create --env NAME --name LOCKBOX --image "
+		"N-V "
+		"[--image ...]\n"
+		"             (--from CSUM [--from ...] | --from-scratch) [--expires 90d] -o FILE "
+		"[--json]\n"
+		"       ferry bundle inspect FILE [--json]\n"
+		"       ferry bundle verify FILE --director-root R --image-root R [--hardware-id "
+		"HW]\n"
+		"             [--from CSUM] [--now TIME]\n"
+		"       ferry key generate [--type ed25519|rsa|ecdsa] [--bits N] FILE\n"
+		"       ferry key show [--json] FILE\n"
+		"       ferry --version\n"
+		"The workspace is --workspace DIR, else $FERRY_WORKSPACE.\n");
 }
 
 int
@@ -326,6 +475,18 @@ main(int argc, char **argv)
 			return cmd_image_add(workspace, argc - 2, argv + 2);
 		if (g_str_equal(argv[1], "image") && g_str_equal(argv[2], "list"))
 			return cmd_image_list(workspace, argc - 2, argv + 2);
+	}
+	if (argc >= 3 && g_str_equal(argv[1], "bundle") && g_str_equal(argv[2], "inspect"))
+		return cmd_bundle_inspect(argc - 2, argv + 2);
+	if (argc >= 3 && g_str_equal(argv[1], "bundle") && g_str_equal(argv[2], "verify"))
+		return cmd_bundle_verify(argc - 2, argv + 2);
+	if (argc >= 3 && g_str_equal(argv[1], "bundle") && g_str_equal(argv[2], "create")) {
+		if (workspace == NULL || *workspace == '\0') {
+			g_printerr("ferry: no workspace: give --workspace DIR or set "
+				   "FERRY_WORKSPACE\n");
+			return EXIT_USAGE;
+		}
+		return cmd_bundle_create(workspace, argc - 2, argv + 2);
 	}
 	if (argc >= 2 && g_str_equal(argv[1], "--version")) {
 		g_print("ferry %s\n", FERRY_VERSION);

@@ -61,6 +61,8 @@ ferry_role_type_to_string(FerryRoleType role)
 		return "offline-snapshot";
 	case FERRY_ROLE_OFFLINE_UPDATES:
 		return "offline-updates";
+	case FERRY_ROLE_BUNDLE_MANIFEST:
+		return "ferry-manifest";
 	default:
 		g_assert_not_reached();
 	}
@@ -783,6 +785,8 @@ parse_role_body(FerryMetadata *self, GError **error)
 	case FERRY_ROLE_TARGETS:
 	case FERRY_ROLE_OFFLINE_UPDATES:
 		return parse_targets(self, error);
+	case FERRY_ROLE_BUNDLE_MANIFEST:
+		return TRUE; /* its body is format/ferry-bundle.c's to read */
 	default:
 		g_assert_not_reached();
 	}

@@ -39,6 +39,7 @@ typedef enum {
 	FERRY_ROLE_TARGETS, /* top-level, delegated and classic director targets */
 	FERRY_ROLE_OFFLINE_SNAPSHOT,
 	FERRY_ROLE_OFFLINE_UPDATES,
+	FERRY_ROLE_BUNDLE_MANIFEST, /* a bundle's manifest: envelope, version, expires */
 } FerryRoleType;
 
 /* "root", "timestamp", ..., "offline-updates"; (transfer none) */

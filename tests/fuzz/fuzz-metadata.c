@@ -50,7 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	role = (FerryRoleType)(data[0] % (FERRY_ROLE_OFFLINE_UPDATES + 1));
+	role = (FerryRoleType)(data[0] % (FERRY_ROLE_BUNDLE_MANIFEST + 1));
 	bytes = g_bytes_new_static(data + 1, size - 1);
 	md = ferry_metadata_new_from_bytes(bytes, role, FERRY_MAX_IMAGE_TARGETS_SIZE, NULL);
 	if (md != NULL)
