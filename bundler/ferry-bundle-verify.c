@@ -112,13 +112,13 @@ static GPtrArray *
 hardware_ids(FerryJsonDoc *manifest, const gchar *only)
 {
 	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
-	const FerryJsonValue *deltas =
-		ferry_json_object_get(ferry_json_doc_get_root(manifest), "deltas");
+	const FerryJsonValue *deltas;
 
 	if (only != NULL) {
 		g_ptr_array_add(ids, g_strdup(only));
 		return ids;
 	}
+	deltas = ferry_json_object_get(ferry_json_doc_get_root(manifest), "deltas");
 	for (guint i = 0; i < ferry_json_value_get_length(deltas); i++) {
 		const FerryJsonValue *hw =
 			ferry_json_object_get(ferry_json_array_get(deltas, i), "hardware_ids");
