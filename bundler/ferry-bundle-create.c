@@ -196,7 +196,10 @@ static gboolean
 generate_deltas(GPtrArray *deltas, gboolean progress, GError **error)
 {
 	GThreadPool *pool;
-	gint n = MAX(1, (gint)g_get_num_processors());
+	const gchar *jobs = g_getenv("FERRY_DELTA_JOBS");
+	/* one delta per core; FERRY_DELTA_JOBS=N overrides (benchmarks, small machines) */
+	gint n = jobs != NULL ? (gint)CLAMP(g_ascii_strtoll(jobs, NULL, 10), 1, 64)
+			      : MAX(1, (gint)g_get_num_processors());
 
 	pool = g_thread_pool_new(generate_delta_cb, NULL, n, TRUE, error);
 	if (pool == NULL)
