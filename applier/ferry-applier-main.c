@@ -2,11 +2,13 @@
  * ferry-applier — the device side of ferry.
  *
  *   ferry-applier check --metadata DIR --state DB --hardware-id HW --ecu-serial SERIAL
- *                       [--now TIME] [--json] [--init-director-root F --init-image-root F]
+ *                       [--now TIME] [--json] [--init-director-root F] [--init-image-root F]
+ *   ferry-applier --version
  *
  * Exit codes: 0 verified; 1 refused or failed; 2 usage.
  */
 #include <glib.h>
+#include <locale.h>
 #include <stdlib.h>
 
 #include "ferry-check.h"
@@ -14,7 +16,16 @@
 #include "ferry-metadata-dir.h"
 #include "ferry-metadata.h"
 
-#define EXIT_USAGE 2
+#define EXIT_REFUSED 1
+#define EXIT_USAGE   2
+
+typedef struct {
+	const gchar *name;
+	const gchar *summary;
+	int (*run)(int argc, char **argv);
+} Command;
+
+/* ---- check ---- */
 
 typedef struct {
 	gchar *metadata;
@@ -41,70 +52,107 @@ check_args_clear(CheckArgs *a)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CheckArgs, check_args_clear)
 
-static GBytes *
-read_root_file(const gchar *path, GError **error)
+static gboolean
+parse_check_args(int argc, char **argv, CheckArgs *a, GError **error)
 {
-	g_autofree gchar *contents = NULL;
-	gsize len = 0;
+	g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+	g_autoptr(GError) error_local = NULL;
+	GOptionEntry entries[] = {
+		{"metadata", 'm', 0, G_OPTION_ARG_FILENAME, &a->metadata,
+		 "Lockbox (metadata/director/…) or Uptane pair (director/, image_repo/) directory",
+		 "DIR"},
+		{"state", 's', 0, G_OPTION_ARG_FILENAME, &a->state,
+		 "Device state database (created when absent)", "DB"},
+		{"hardware-id", 0, 0, G_OPTION_ARG_STRING, &a->hardware_id,
+		 "This ECU's hardware id", "HW"},
+		{"ecu-serial", 0, 0, G_OPTION_ARG_STRING, &a->ecu_serial, "This ECU's serial",
+		 "SERIAL"},
+		{"now", 0, 0, G_OPTION_ARG_STRING, &a->now,
+		 "Time to check expiry against (default: the clock; never below the stored "
+		 "trusted time)",
+		 "YYYY-MM-DDTHH:MM:SSZ"},
+		{"json", 0, 0, G_OPTION_ARG_NONE, &a->json, "Print the result as JSON", NULL},
+		{"init-director-root", 0, 0, G_OPTION_ARG_FILENAME, &a->init_director_root,
+		 "Provisioned director root, used only while the state holds none", "FILE"},
+		{"init-image-root", 0, 0, G_OPTION_ARG_FILENAME, &a->init_image_root,
+		 "Provisioned image-repository root, used only while the state holds none", "FILE"},
+		{NULL}};
 
-	if (path == NULL)
-		return NULL;
-	if (!g_file_get_contents(path, &contents, &len, error)) {
-		ferry_error_convert(error);
-		return NULL;
+	g_option_context_set_summary(
+		ctx,
+		"Verifies the update metadata in DIR (Uptane: director, then image\n"
+		"repository, then payloads) against the roots in the state database. Only\n"
+		"when everything verifies is the new trust state stored; nothing is installed.");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error_local)) {
+		/* everything GOption refuses is a usage error */
+		g_set_error_literal(error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+				    error_local->message);
+		return FALSE;
 	}
-	if (len > FERRY_MAX_ROOT_SIZE) {
-		g_set_error(error, FERRY_ERROR, FERRY_ERROR_TOO_LARGE,
-			    "'%s' is too large for a root", path);
-		return NULL;
+	if (argc != 1) {
+		g_set_error(error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+			    "unexpected argument '%s'", argv[1]);
+		return FALSE;
 	}
-	return g_bytes_new_take(g_steal_pointer(&contents), len);
-}
-
-static void
-print_human(const FerryCycleResult *r)
-{
-	g_autofree gchar *t = ferry_format_iso8601(r->effective_time);
-
-	g_print("verified: director root v%" G_GINT64_FORMAT, r->director_root_version);
-	if (r->offline)
-		g_print(", lockbox '%s' v%" G_GINT64_FORMAT, r->lockbox_name, r->lockbox_version);
-	else
-		g_print(", director targets v%" G_GINT64_FORMAT, r->director_targets_version);
-	if (r->image_root_version > 0)
-		g_print(", image root v%" G_GINT64_FORMAT ", image targets v%" G_GINT64_FORMAT,
-			r->image_root_version, r->image_targets_version);
-	g_print(" (trusted time %s)\n", t);
-	if (r->correlation_id != NULL)
-		g_print("correlation id: %s\n", r->correlation_id);
-	if (r->targets->len == 0)
-		g_print("nothing in it is for this device\n");
-	for (guint i = 0; i < r->targets->len; i++) {
-		const FerryCycleTarget *ct = r->targets->pdata[i];
-		g_print("target for ECU %s (%s): %s, %s %s\n", ct->ecu_serial, ct->hardware_id,
-			ct->name, ct->is_ostree ? "OSTree commit" : "sha256", ct->sha256);
+	if (a->metadata == NULL || a->state == NULL || a->hardware_id == NULL ||
+	    a->ecu_serial == NULL || *a->hardware_id == '\0' || *a->ecu_serial == '\0') {
+		g_set_error_literal(error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT,
+				    "--metadata, --state, --hardware-id and --ecu-serial are "
+				    "required (see 'ferry-applier check --help')");
+		return FALSE;
 	}
+	return TRUE;
 }
 
 static gboolean
-run_check(CheckArgs *a, FerryCycleResult **out, GError **error)
+fill_options(const CheckArgs *a, FerryCycleOptions *opts, GBytes **out_director_root,
+	     GBytes **out_image_root, GError **error)
 {
-	g_autoptr(FerryStateDb) db = NULL;
-	g_autoptr(FerryMetadataDir) dir = NULL;
 	g_autoptr(GBytes) director_root = NULL;
 	g_autoptr(GBytes) image_root = NULL;
-	FerryCycleOptions opts = {0};
+	g_autoptr(GError) error_local = NULL;
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 
-	opts.now = g_get_real_time() / G_USEC_PER_SEC;
-	if (a->now != NULL && !ferry_parse_iso8601(a->now, &opts.now, error)) {
-		g_prefix_error(error, "--now: ");
+	/* a malformed --now is the caller's mistake, not the medium's */
+	if (a->now != NULL && !ferry_parse_iso8601(a->now, &now, &error_local)) {
+		g_set_error(error, FERRY_ERROR, FERRY_ERROR_INVALID_ARGUMENT, "--now: %s",
+			    error_local->message);
 		return FALSE;
 	}
-	if (a->init_director_root != NULL &&
-	    (director_root = read_root_file(a->init_director_root, error)) == NULL)
-		return FALSE;
-	if (a->init_image_root != NULL &&
-	    (image_root = read_root_file(a->init_image_root, error)) == NULL)
+	/* read even when the state has roots, so a broken provisioning file shows */
+	if (a->init_director_root != NULL) {
+		director_root =
+			ferry_read_file_capped(a->init_director_root, FERRY_MAX_ROOT_SIZE, error);
+		if (director_root == NULL)
+			return FALSE;
+	}
+	if (a->init_image_root != NULL) {
+		image_root = ferry_read_file_capped(a->init_image_root, FERRY_MAX_ROOT_SIZE, error);
+		if (image_root == NULL)
+			return FALSE;
+	}
+	opts->hardware_id = a->hardware_id;
+	opts->ecu_serial = a->ecu_serial;
+	opts->now = now;
+	opts->init_director_root = director_root;
+	opts->init_image_root = image_root;
+	opts->check_payloads = TRUE;
+	*out_director_root = g_steal_pointer(&director_root);
+	*out_image_root = g_steal_pointer(&image_root);
+	return TRUE;
+}
+
+static gboolean
+run_check(const CheckArgs *a, FerryCycleResult **out_result, GError **error)
+{
+	g_autoptr(GBytes) director_root = NULL;
+	g_autoptr(GBytes) image_root = NULL;
+	g_autoptr(FerryMetadataDir) dir = NULL;
+	g_autoptr(FerryStateDb) db = NULL;
+	FerryCycleOptions opts = {0};
+
+	if (!fill_options(a, &opts, &director_root, &image_root, error))
 		return FALSE;
 	dir = ferry_metadata_dir_new(a->metadata, error);
 	if (dir == NULL)
@@ -112,12 +160,58 @@ run_check(CheckArgs *a, FerryCycleResult **out, GError **error)
 	db = ferry_state_db_open(a->state, error);
 	if (db == NULL)
 		return FALSE;
-	opts.hardware_id = a->hardware_id;
-	opts.ecu_serial = a->ecu_serial;
-	opts.init_director_root = director_root;
-	opts.init_image_root = image_root;
-	opts.check_payloads = TRUE;
-	return ferry_applier_check(db, ferry_metadata_dir_get_source(dir), &opts, out, error);
+	return ferry_applier_check(db, ferry_metadata_dir_get_source(dir), &opts, out_result,
+				   error);
+}
+
+static void
+print_human(const FerryCycleResult *r)
+{
+	g_autofree gchar *t = ferry_format_iso8601(r->effective_time);
+
+	g_print("verdict: verified\n");
+	if (r->offline)
+		g_print("director: root v%" G_GINT64_FORMAT ", lockbox '%s' v%" G_GINT64_FORMAT
+			" (correlation id %s)\n",
+			r->director_root_version, r->lockbox_name, r->lockbox_version,
+			r->correlation_id);
+	else
+		g_print("director: root v%" G_GINT64_FORMAT ", targets v%" G_GINT64_FORMAT "\n",
+			r->director_root_version, r->director_targets_version);
+	if (r->image_root_version > 0)
+		g_print("image repository: root v%" G_GINT64_FORMAT ", targets v%" G_GINT64_FORMAT
+			"\n",
+			r->image_root_version, r->image_targets_version);
+	else
+		g_print("image repository: not needed\n");
+	g_print("trusted time: %s\n", t);
+	if (r->targets->len == 0)
+		g_print("targets: none for this device\n");
+	for (guint i = 0; i < r->targets->len; i++) {
+		const FerryCycleTarget *ct = r->targets->pdata[i];
+		if (ct->is_ostree)
+			g_print("target: %s for ECU %s (%s): OSTree commit %s\n", ct->name,
+				ct->ecu_serial, ct->hardware_id, ct->sha256);
+		else
+			g_print("target: %s for ECU %s (%s): %" G_GINT64_FORMAT
+				" bytes, sha256 %s\n",
+				ct->name, ct->ecu_serial, ct->hardware_id, ct->length, ct->sha256);
+	}
+}
+
+static int
+report_failure(const GError *error, gboolean json)
+{
+	gint code = error->domain == FERRY_ERROR ? error->code : FERRY_ERROR_FAILED;
+
+	if (json) {
+		g_autofree gchar *out = ferry_cycle_result_to_json(NULL, error);
+		g_print("%s\n", out);
+	} else if (code != FERRY_ERROR_INVALID_ARGUMENT) {
+		g_print("verdict: refused (%s)\n", ferry_error_code_to_string(code));
+	}
+	g_printerr("ferry-applier: %s\n", error->message);
+	return code == FERRY_ERROR_INVALID_ARGUMENT ? EXIT_USAGE : EXIT_REFUSED;
 }
 
 static int
@@ -126,68 +220,82 @@ cmd_check(int argc, char **argv)
 	g_auto(CheckArgs) a = {0};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(FerryCycleResult) result = NULL;
-	g_autoptr(GOptionContext) ctx = g_option_context_new(
-		"— verify update metadata, change nothing but the trust state");
-	GOptionEntry entries[] = {
-		{"metadata", 'm', 0, G_OPTION_ARG_FILENAME, &a.metadata,
-		 "lockbox or Uptane pair directory", "DIR"},
-		{"state", 's', 0, G_OPTION_ARG_FILENAME, &a.state, "device state database", "DB"},
-		{"hardware-id", 0, 0, G_OPTION_ARG_STRING, &a.hardware_id, "this ECU's hardware id",
-		 "HW"},
-		{"ecu-serial", 0, 0, G_OPTION_ARG_STRING, &a.ecu_serial, "this ECU's serial",
-		 "SERIAL"},
-		{"now", 0, 0, G_OPTION_ARG_STRING, &a.now,
-		 "time to check expiry against (default: the clock)", "YYYY-MM-DDTHH:MM:SSZ"},
-		{"json", 0, 0, G_OPTION_ARG_NONE, &a.json, "print the result as JSON", NULL},
-		{"init-director-root", 0, 0, G_OPTION_ARG_FILENAME, &a.init_director_root,
-		 "provisioning director root (first use only)", "FILE"},
-		{"init-image-root", 0, 0, G_OPTION_ARG_FILENAME, &a.init_image_root,
-		 "provisioning image-repository root (first use only)", "FILE"},
-		{NULL}};
 
-	g_option_context_add_main_entries(ctx, entries, NULL);
-	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 1) {
-		g_printerr("ferry-applier check: %s\n",
-			   error != NULL ? error->message : "unexpected argument");
-		return EXIT_USAGE;
-	}
-	if (a.metadata == NULL || a.state == NULL || a.hardware_id == NULL ||
-	    a.ecu_serial == NULL) {
-		g_printerr("ferry-applier check: --metadata, --state, --hardware-id and "
-			   "--ecu-serial are required\n");
-		return EXIT_USAGE;
-	}
-	if (!run_check(&a, &result, &error)) {
-		if (a.json) {
-			g_autofree gchar *json = ferry_cycle_result_to_json(NULL, error);
-			g_print("%s\n", json);
-		}
-		g_printerr(
-			"ferry-applier: refused: %s (%s)\n", error->message,
-			ferry_error_code_to_string(error->domain == FERRY_ERROR ? error->code : 0));
-		return EXIT_FAILURE;
-	}
+	if (!parse_check_args(argc, argv, &a, &error))
+		return report_failure(error, FALSE);
+	if (!run_check(&a, &result, &error))
+		return report_failure(error, a.json);
 	if (a.json) {
-		g_autofree gchar *json = ferry_cycle_result_to_json(result, NULL);
-		g_print("%s\n", json);
+		g_autofree gchar *out = ferry_cycle_result_to_json(result, NULL);
+		g_print("%s\n", out);
 	} else {
 		print_human(result);
 	}
 	return EXIT_SUCCESS;
 }
 
-int
-main(int argc, char **argv)
+/* ---- dispatch ---- */
+
+static const Command commands[] = {
+	{"check", "Verify update metadata; store the new trust state only if it verifies",
+	 cmd_check},
+};
+
+static gchar *
+commands_description(void)
 {
-	if (argc >= 2 && g_str_equal(argv[1], "--version")) {
+	GString *s = g_string_new("Commands:\n");
+
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+		g_string_append_printf(s, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	g_string_append(s, "\n'ferry-applier COMMAND --help' describes a command's options.");
+	return g_string_free(s, FALSE);
+}
+
+/* no command: only --help and --version make sense */
+static int
+run_toplevel(int argc, char **argv)
+{
+	gboolean version = FALSE;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GOptionContext) ctx = g_option_context_new("COMMAND [OPTION…]");
+	g_autofree gchar *description = commands_description();
+	g_autofree gchar *help = NULL;
+	GOptionEntry entries[] = {
+		{"version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
+		{NULL}};
+
+	g_option_context_set_summary(ctx, "Verifies and applies ferry offline updates.");
+	g_option_context_set_description(ctx, description);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+		g_printerr("ferry-applier: %s\n", error->message);
+		return EXIT_USAGE;
+	}
+	if (version) {
 		g_print("ferry-applier %s\n", FERRY_VERSION);
 		return EXIT_SUCCESS;
 	}
-	if (argc >= 2 && g_str_equal(argv[1], "check"))
-		return cmd_check(argc - 1, argv + 1);
-	g_printerr("usage: ferry-applier check --metadata DIR --state DB --hardware-id HW "
-		   "--ecu-serial SERIAL [--now TIME] [--json]\n"
-		   "                           [--init-director-root FILE --init-image-root FILE]\n"
-		   "       ferry-applier --version\n");
+	help = g_option_context_get_help(ctx, TRUE, NULL);
+	g_printerr("%s", help);
+	return EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	if (argc < 2 || argv[1][0] == '-') {
+		g_set_prgname("ferry-applier");
+		return run_toplevel(argc, argv);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+		if (g_str_equal(argv[1], commands[i].name)) {
+			g_autofree gchar *prgname = g_strdup_printf("ferry-applier %s", argv[1]);
+			g_set_prgname(prgname);
+			return commands[i].run(argc - 1, argv + 1);
+		}
+	}
+	g_printerr("ferry-applier: unknown command '%s' (see 'ferry-applier --help')\n", argv[1]);
 	return EXIT_USAGE;
 }
