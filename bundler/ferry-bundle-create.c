@@ -688,6 +688,34 @@ write_output(const FerryBundleCreateOptions *opts, GPtrArray *members, GBytes *m
 	return TRUE;
 }
 
+/* a device refuses an expired root: so does the bundler, before doing any work */
+static gboolean
+check_roots_outlive(const gchar *envdir, gint64 expires, GError **error)
+{
+	static const gchar *const roots[] = {"director/root.json", "image-repo/root.json"};
+
+	for (guint i = 0; i < G_N_ELEMENTS(roots); i++) {
+		g_autofree gchar *path = g_build_filename(envdir, roots[i], NULL);
+		g_autoptr(GBytes) b = read_bytes(path, error);
+		g_autoptr(FerryMetadata) md = NULL;
+		g_autofree gchar *when = NULL;
+		if (b == NULL)
+			return FALSE;
+		md = ferry_metadata_new_from_bytes(b, FERRY_ROLE_ROOT, FERRY_MAX_ROOT_SIZE, error);
+		if (md == NULL)
+			return FALSE;
+		if (ferry_metadata_get_expires(md) >= expires)
+			continue;
+		when = ferry_format_iso8601(ferry_metadata_get_expires(md));
+		g_set_error(error, FERRY_ERROR, FERRY_ERROR_EXPIRED,
+			    "%s expires %s, before the bundle would: rotate the root or give a "
+			    "shorter --expires",
+			    roots[i], when);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 gboolean
 ferry_bundle_create(const gchar *workspace, const FerryBundleCreateOptions *opts,
 		    gchar **out_summary, GError **error)
@@ -714,7 +742,8 @@ ferry_bundle_create(const gchar *workspace, const FerryBundleCreateOptions *opts
 		return FALSE;
 	}
 	envdir = ferry_env_get_dir(workspace, opts->env, error);
-	if (envdir == NULL || (images = find_images(envdir, opts->images, error)) == NULL ||
+	if (envdir == NULL || !check_roots_outlive(envdir, expires, error) ||
+	    (images = find_images(envdir, opts->images, error)) == NULL ||
 	    (deltas = plan_deltas(envdir, images, opts, error)) == NULL ||
 	    !generate_deltas(deltas, opts->progress, error))
 		return FALSE;

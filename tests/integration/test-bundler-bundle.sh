@@ -143,6 +143,20 @@ expect_no_bundle "source not present" --env prod --name f --image os-2 --from "$
 expect_no_bundle "no source" --env prod --name f --image os-2 -o out.ferry
 expect_no_bundle "reserved name" --env prod --name offline-snapshot --image os-2 --from "$c1" -o out.ferry
 expect_no_bundle "unwritable output" --env prod --name f --image os-2 --from "$c1" -o nodir/out.ferry
+expect_no_bundle "bundle outliving the roots" --env prod --name f --image os-2 --from "$c1" --expires 400d -o out.ferry
+grep -q "expires" err || fail "expiry message: $(cat err)"
+# a full disk: ENOSPC is reported, and the half-written file is removed
+if mkdir -p tiny && mount -t tmpfs -o size=16k tmpfs tiny 2>/dev/null; then
+	if "$ferry" bundle create --env prod --name f --image os-2 --from "$c1" -o tiny/out.ferry >/dev/null 2>err; then
+		umount tiny; fail "a full disk accepted"
+	fi
+	left=$(ls -A tiny)
+	umount tiny
+	grep -qi "space" err || fail "full disk message: $(cat err)"
+	[[ -z $left ]] || fail "full disk left '$left' behind"
+else
+	echo "SKIP: cannot mount a tmpfs here; full-disk case not run" >&2
+fi
 mv ws/envs/prod/keys/director-offline-updates.pem key.bak
 expect_no_bundle "missing key" --env prod --name f --image os-2 --from "$c1" -o out.ferry
 mv key.bak ws/envs/prod/keys/director-offline-updates.pem
