@@ -291,31 +291,6 @@ doc_version(GBytes *bytes)
 	return v;
 }
 
-static GBytes *
-sign_one(const gchar *envdir, const gchar *key, const FerryJsonValue *signed_obj, GError **error)
-{
-	g_autoptr(GPtrArray) signers =
-		g_ptr_array_new_with_free_func((GDestroyNotify)ferry_signer_unref);
-	FerrySigner *s = ferry_env_load_signer(envdir, key, error);
-
-	if (s == NULL)
-		return NULL;
-	g_ptr_array_add(signers, s);
-	return ferry_metadata_writer_sign(signed_obj, signers, error);
-}
-
-static gboolean
-replace_file(const gchar *dir, const gchar *name, GBytes *bytes, GError **error)
-{
-	g_autofree gchar *path = g_build_filename(dir, name, NULL);
-	if (!g_file_set_contents(path, g_bytes_get_data(bytes, NULL),
-				 (gssize)g_bytes_get_size(bytes), error)) {
-		ferry_error_convert(error);
-		return FALSE;
-	}
-	return TRUE;
-}
-
 /* a new version of the lockbox and of the offline-snapshot listing it */
 static gboolean
 write_director(const gchar *envdir, const gchar *name, GPtrArray *images, gint64 expires,
@@ -341,7 +316,7 @@ write_director(const gchar *envdir, const gchar *name, GPtrArray *images, gint64
 		ferry_json_object_set(doc, targets, im->target, ferry_json_copy(doc, im->entry));
 	}
 	ferry_json_object_set(doc, upd, "targets", targets);
-	lb = sign_one(envdir, "director-offline-updates", upd, error);
+	lb = ferry_env_sign(envdir, "director-offline-updates", upd, error);
 	if (lb == NULL)
 		return FALSE;
 	snap = ferry_metadata_writer_new_signed(doc, "offline-snapshot", doc_version(old_s) + 1,
@@ -361,9 +336,9 @@ write_director(const gchar *envdir, const gchar *name, GPtrArray *images, gint64
 	}
 	ferry_json_object_set(doc, meta, file, ferry_metadata_writer_meta_entry(doc, lversion, lb));
 	ferry_json_object_set(doc, snap, "meta", meta);
-	sb = sign_one(envdir, "director-offline-snapshot", snap, error);
-	if (sb == NULL || !replace_file(dir, file, lb, error) ||
-	    !replace_file(dir, "offline-snapshot.json", sb, error))
+	sb = ferry_env_sign(envdir, "director-offline-snapshot", snap, error);
+	if (sb == NULL || !ferry_env_write_file(dir, file, lb, error) ||
+	    !ferry_env_write_file(dir, "offline-snapshot.json", sb, error))
 		return FALSE;
 	*out_lockbox = g_steal_pointer(&lb);
 	*out_osnap = g_steal_pointer(&sb);
@@ -536,7 +511,7 @@ make_manifest(const gchar *envdir, const FerryBundleCreateOptions *opts, gint64 
 	}
 	ferry_json_object_set(doc, s, "members", ms);
 	ferry_json_object_set(doc, s, "deltas", ds);
-	return sign_one(envdir, "director-offline-updates", s, error);
+	return ferry_env_sign(envdir, "director-offline-updates", s, error);
 }
 
 static gboolean

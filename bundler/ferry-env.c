@@ -87,8 +87,8 @@ ferry_env_get_dir(const gchar *workspace, const gchar *name, GError **error)
 	return g_steal_pointer(&dir);
 }
 
-static gboolean
-write_file(const gchar *dir, const gchar *name, GBytes *bytes, GError **error)
+gboolean
+ferry_env_write_file(const gchar *dir, const gchar *name, GBytes *bytes, GError **error)
 {
 	g_autofree gchar *path = g_build_filename(dir, name, NULL);
 
@@ -177,8 +177,8 @@ write_root(const gchar *dir, gboolean director, GPtrArray *signers, gint64 expir
 	}
 	root_signer = one_signer(signers, root_idx);
 	bytes = ferry_metadata_writer_sign(root, root_signer, error);
-	if (bytes == NULL || !write_file(dir, "1.root.json", bytes, error) ||
-	    !write_file(dir, "root.json", bytes, error))
+	if (bytes == NULL || !ferry_env_write_file(dir, "1.root.json", bytes, error) ||
+	    !ferry_env_write_file(dir, "root.json", bytes, error))
 		return FALSE;
 	*out_root = g_steal_pointer(&bytes);
 	return TRUE;
@@ -207,19 +207,19 @@ write_image_top(const gchar *dir, GPtrArray *signers, const FerryEnvOptions *opt
 
 	ferry_json_object_set(doc, targets, "targets", ferry_json_new_object(doc));
 	tb = ferry_metadata_writer_sign(targets, s_targets, error);
-	if (tb == NULL || !write_file(dir, "targets.json", tb, error))
+	if (tb == NULL || !ferry_env_write_file(dir, "targets.json", tb, error))
 		return FALSE;
 	ferry_json_object_set(doc, meta, "targets.json",
 			      ferry_metadata_writer_meta_entry(doc, 1, tb));
 	ferry_json_object_set(doc, snap, "meta", meta);
 	sb = ferry_metadata_writer_sign(snap, s_snap, error);
-	if (sb == NULL || !write_file(dir, "snapshot.json", sb, error))
+	if (sb == NULL || !ferry_env_write_file(dir, "snapshot.json", sb, error))
 		return FALSE;
 	ferry_json_object_set(doc, tmeta, "snapshot.json",
 			      ferry_metadata_writer_meta_entry(doc, 1, sb));
 	ferry_json_object_set(doc, ts, "meta", tmeta);
 	tsb = ferry_metadata_writer_sign(ts, s_ts, error);
-	return tsb != NULL && write_file(dir, "timestamp.json", tsb, error);
+	return tsb != NULL && ferry_env_write_file(dir, "timestamp.json", tsb, error);
 }
 
 static gboolean
@@ -232,11 +232,10 @@ write_settings(const gchar *base, const gchar *name, const FerryEnvOptions *opts
 	g_autofree gchar *created = ferry_format_iso8601(now);
 	g_autofree gchar *text = NULL;
 	g_autoptr(GBytes) bytes = NULL;
-	static const gchar *const types[] = {"ed25519", "rsa", "ecdsa"};
 
 	ferry_json_object_set(doc, o, "name", ferry_json_new_string(doc, name));
 	ferry_json_object_set(doc, o, "key_type",
-			      ferry_json_new_string(doc, types[opts->key_type]));
+			      ferry_json_new_string(doc, ferry_key_type_to_string(opts->key_type)));
 	ferry_json_object_set(doc, exp, "root_days", ferry_json_new_int(doc, opts->root_days));
 	ferry_json_object_set(doc, exp, "targets_days",
 			      ferry_json_new_int(doc, opts->targets_days));
@@ -248,7 +247,7 @@ write_settings(const gchar *base, const gchar *name, const FerryEnvOptions *opts
 	ferry_json_object_set(doc, o, "created_at", ferry_json_new_string(doc, created));
 	text = ferry_json_to_string(o, TRUE);
 	bytes = g_bytes_new(text, strlen(text));
-	return write_file(base, "env.json", bytes, error);
+	return ferry_env_write_file(base, "env.json", bytes, error);
 }
 
 static gboolean
@@ -348,7 +347,7 @@ ferry_env_export_trust(const gchar *workspace, const gchar *name, const gchar *o
 			return FALSE;
 		}
 		bytes = g_bytes_new_take(data, len);
-		if (!write_file(outdir, files[i].to, bytes, error))
+		if (!ferry_env_write_file(outdir, files[i].to, bytes, error))
 			return FALSE;
 	}
 	return TRUE;
@@ -401,4 +400,18 @@ ferry_env_load_signer(const gchar *envdir, const gchar *key_name, GError **error
 	if (signer == NULL)
 		g_prefix_error(error, "the environment's %s key: ", key_name);
 	return signer;
+}
+
+GBytes *
+ferry_env_sign(const gchar *envdir, const gchar *key_name, const FerryJsonValue *signed_obj,
+	       GError **error)
+{
+	g_autoptr(GPtrArray) signers =
+		g_ptr_array_new_with_free_func((GDestroyNotify)ferry_signer_unref);
+	FerrySigner *signer = ferry_env_load_signer(envdir, key_name, error);
+
+	if (signer == NULL)
+		return NULL;
+	g_ptr_array_add(signers, signer);
+	return ferry_metadata_writer_sign(signed_obj, signers, error);
 }

@@ -15,6 +15,7 @@
 
 #include <glib.h>
 
+#include "ferry-json.h"
 #include "ferry-key.h"
 #include "ferry-signer.h"
 
@@ -69,5 +70,15 @@ ferry_env_load_options(const gchar *envdir, FerryEnvOptions *opts,
  * FERRY_ERROR_NOT_FOUND names the missing key */
 FerrySigner *
 ferry_env_load_signer(const gchar *envdir, const gchar *key_name, GError **error);
+
+/* writes DIR/NAME atomically (temporary file, fsync, rename) */
+gboolean
+ferry_env_write_file(const gchar *dir, const gchar *name, GBytes *bytes,
+		     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* (transfer full) @signed_obj signed by ENVDIR/keys/@key_name.pem, pretty-printed */
+GBytes *
+ferry_env_sign(const gchar *envdir, const gchar *key_name, const FerryJsonValue *signed_obj,
+	       GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

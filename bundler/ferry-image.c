@@ -55,19 +55,6 @@ next_signed(FerryJsonDoc *doc, const gchar *dir, const gchar *name, gint64 expir
 	return s;
 }
 
-static GBytes *
-sign_with(const gchar *envdir, const gchar *key, const FerryJsonValue *signed_obj, GError **error)
-{
-	g_autoptr(GPtrArray) signers =
-		g_ptr_array_new_with_free_func((GDestroyNotify)ferry_signer_unref);
-	FerrySigner *signer = ferry_env_load_signer(envdir, key, error);
-
-	if (signer == NULL)
-		return NULL;
-	g_ptr_array_add(signers, signer);
-	return ferry_metadata_writer_sign(signed_obj, signers, error);
-}
-
 static gboolean
 write_tmp(const gchar *dir, const gchar *name, GBytes *bytes, GError **error)
 {
@@ -118,7 +105,7 @@ ferry_image_resign(const gchar *envdir, const gchar *target, const FerryJsonValu
 	if (target != NULL)
 		ferry_json_object_set(doc, ferry_json_object_get(t, "targets"), target,
 				      ferry_json_copy(doc, entry));
-	tb = sign_with(envdir, "image-targets", t, error);
+	tb = ferry_env_sign(envdir, "image-targets", t, error);
 	s = next_signed(doc, dir, "snapshot.json", MAX(min_expires, now + opts.snapshot_days * DAY),
 			error);
 	if (tb == NULL || s == NULL)
@@ -128,7 +115,7 @@ ferry_image_resign(const gchar *envdir, const gchar *target, const FerryJsonValu
 	ferry_json_object_set(doc, meta, "targets.json",
 			      ferry_metadata_writer_meta_entry(doc, v, tb));
 	ferry_json_object_set(doc, s, "meta", meta);
-	sb = sign_with(envdir, "image-snapshot", s, error);
+	sb = ferry_env_sign(envdir, "image-snapshot", s, error);
 	ts = next_signed(doc, dir, "timestamp.json",
 			 MAX(min_expires, now + opts.timestamp_days * DAY), error);
 	if (sb == NULL || ts == NULL)
@@ -138,7 +125,7 @@ ferry_image_resign(const gchar *envdir, const gchar *target, const FerryJsonValu
 	ferry_json_object_set(doc, meta, "snapshot.json",
 			      ferry_metadata_writer_meta_entry(doc, v, sb));
 	ferry_json_object_set(doc, ts, "meta", meta);
-	tsb = sign_with(envdir, "image-timestamp", ts, error);
+	tsb = ferry_env_sign(envdir, "image-timestamp", ts, error);
 	if (tsb == NULL || !write_tmp(dir, order[0], tb, error) ||
 	    !write_tmp(dir, order[1], sb, error) || !write_tmp(dir, order[2], tsb, error))
 		return FALSE;

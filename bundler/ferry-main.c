@@ -40,19 +40,6 @@ parse_key_type(const gchar *name, FerryKeyType *out, GError **error)
 	return TRUE;
 }
 
-static const gchar *
-keytype_name(FerryKeyType type)
-{
-	switch (type) {
-	case FERRY_KEY_TYPE_ED25519:
-		return "ed25519";
-	case FERRY_KEY_TYPE_RSA:
-		return "rsa";
-	default:
-		return "ecdsa";
-	}
-}
-
 /* the public key as TUF 1.0 metadata lists it, plus its key ids */
 static gchar *
 describe_key(FerrySigner *signer, gboolean json)
@@ -66,7 +53,7 @@ describe_key(FerrySigner *signer, gboolean json)
 	FerryJsonValue *key = ferry_json_new_object(doc);
 	FerryJsonValue *keyval = ferry_json_new_object(doc);
 	FerryJsonValue *ids = ferry_json_new_object(doc);
-	const gchar *type = keytype_name(ferry_public_key_get_key_type(pub));
+	const gchar *type = ferry_key_type_to_string(ferry_public_key_get_key_type(pub));
 
 	if (!json)
 		return g_strdup_printf("type:    %s\nmethod:  %s\nkey ids: %s (TUF)\n         %s "

@@ -26,14 +26,7 @@ ferry_metadata_writer_new_signed(FerryJsonDoc *doc, const gchar *type, gint64 ve
 static const gchar *
 keytype_name(FerryPublicKey *key)
 {
-	switch (ferry_public_key_get_key_type(key)) {
-	case FERRY_KEY_TYPE_ED25519:
-		return "ed25519";
-	case FERRY_KEY_TYPE_RSA:
-		return "rsa";
-	default:
-		return "ecdsa";
-	}
+	return ferry_key_type_to_string(ferry_public_key_get_key_type(key));
 }
 
 static const gchar *

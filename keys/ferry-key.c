@@ -28,6 +28,20 @@ struct _FerryPublicKey {
 	EVP_PKEY *pkey;
 };
 
+const gchar *
+ferry_key_type_to_string(FerryKeyType type)
+{
+	switch (type) {
+	case FERRY_KEY_TYPE_ED25519:
+		return "ed25519";
+	case FERRY_KEY_TYPE_RSA:
+		return "rsa";
+	case FERRY_KEY_TYPE_ECDSA_P256:
+	default:
+		return "ecdsa";
+	}
+}
+
 static gboolean
 keytype_parse(const gchar *keytype, FerryKeyType *out)
 {

@@ -37,6 +37,10 @@ typedef enum {
 
 typedef struct _FerryPublicKey FerryPublicKey;
 
+/* "ed25519", "rsa" or "ecdsa": the TUF 1.0 keytype names; (transfer none) */
+const gchar *
+ferry_key_type_to_string(FerryKeyType type);
+
 /**
  * ferry_public_key_new:
  * @keytype: the "keytype" field, any accepted spelling
