@@ -23,6 +23,33 @@
 #include "ferry-metadata.h"
 
 typedef struct archive FerryArchiveWrite;
+
+/* progress of writing the archive, shown on a terminal only */
+typedef struct {
+	gboolean enabled;
+	gint64 total;
+	gint64 done;
+	gint64 start;
+	gint64 last;
+} Progress;
+
+static void
+progress_update(Progress *p, gint64 bytes)
+{
+	gint64 now = g_get_monotonic_time();
+	gdouble rate, left;
+
+	p->done += bytes;
+	if (!p->enabled || (now - p->last < G_USEC_PER_SEC / 4 && p->done < p->total))
+		return;
+	p->last = now;
+	rate = (gdouble)p->done / MAX((gdouble)(now - p->start) / G_USEC_PER_SEC, 0.001);
+	left = (gdouble)(p->total - p->done) / MAX(rate, 1.0);
+	g_printerr("\rferry: writing %.1f / %.1f MiB, %.0f s left   ",
+		   (gdouble)p->done / (1024 * 1024), (gdouble)p->total / (1024 * 1024), left);
+	if (p->done >= p->total)
+		g_printerr("\n");
+}
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FerryArchiveWrite, archive_write_free)
 
 typedef struct {
@@ -40,6 +67,7 @@ typedef struct {
 	gchar *cache_path;
 	gchar *member;
 	gchar *ostree_dir;
+	gboolean progress;
 	GError *error;
 } Delta;
 
@@ -173,8 +201,15 @@ generate_delta_cb(gpointer data, gpointer user_data)
 	GVariantBuilder b;
 	g_autoptr(GVariant) params = NULL;
 
-	if (g_file_test(d->cache_path, G_FILE_TEST_IS_REGULAR))
+	gint64 start = g_get_monotonic_time();
+	struct stat st;
+
+	if (g_file_test(d->cache_path, G_FILE_TEST_IS_REGULAR)) {
+		if (d->progress)
+			g_printerr("ferry: delta %.12s -> %.12s: cached\n",
+				   d->from != NULL ? d->from : "scratch", d->to);
 		return; /* cached by (from, to) */
+	}
 	g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
 	/* offline use: self-contained, no fallback objects to fetch */
 	g_variant_builder_add(&b, "{sv}", "min-fallback-size", g_variant_new_uint32(0));
@@ -189,7 +224,13 @@ generate_delta_cb(gpointer data, gpointer user_data)
 			ferry_error_set_errno(&d->error, errno, "caching '%s'", d->cache_path);
 		ferry_error_convert(&d->error);
 		g_unlink(tmp);
+		return;
 	}
+	if (d->progress && stat(d->cache_path, &st) == 0)
+		g_printerr("ferry: delta %.12s -> %.12s: %.1f MiB in %.1f s\n",
+			   d->from != NULL ? d->from : "scratch", d->to,
+			   (gdouble)st.st_size / (1024 * 1024),
+			   (gdouble)(g_get_monotonic_time() - start) / G_USEC_PER_SEC);
 }
 
 static gboolean
@@ -206,8 +247,9 @@ generate_deltas(GPtrArray *deltas, gboolean progress, GError **error)
 		return FALSE;
 	for (guint i = 0; i < deltas->len; i++) {
 		Delta *d = deltas->pdata[i];
+		d->progress = progress;
 		if (progress)
-			g_printerr("ferry: delta %s -> %.12s (%s)\n",
+			g_printerr("ferry: generating delta %.12s -> %.12s (%s) ...\n",
 				   d->from != NULL ? d->from : "scratch", d->to, d->target);
 		g_thread_pool_push(pool, d, NULL);
 	}
@@ -435,7 +477,8 @@ set_write_error(FerryArchiveWrite *a, GError **error, const gchar *what)
 }
 
 static gboolean
-write_member(FerryArchiveWrite *a, const Member *m, gint64 mtime, GError **error)
+write_member(FerryArchiveWrite *a, const Member *m, gint64 mtime, Progress *progress,
+	     GError **error)
 {
 	struct archive_entry *entry = archive_entry_new();
 	gboolean ok;
@@ -454,6 +497,7 @@ write_member(FerryArchiveWrite *a, const Member *m, gint64 mtime, GError **error
 				       g_bytes_get_size(m->bytes)) !=
 		    (la_ssize_t)g_bytes_get_size(m->bytes))
 			return set_write_error(a, error, m->path);
+		progress_update(progress, m->size);
 	} else {
 		g_autoptr(GMappedFile) map = g_mapped_file_new(m->file, FALSE, error);
 		const gchar *data;
@@ -469,6 +513,7 @@ write_member(FerryArchiveWrite *a, const Member *m, gint64 mtime, GError **error
 			if (n <= 0)
 				return set_write_error(a, error, m->path);
 			done += (gsize)n;
+			progress_update(progress, n);
 		}
 	}
 	return TRUE;
@@ -515,8 +560,10 @@ make_manifest(const gchar *envdir, const FerryBundleCreateOptions *opts, gint64 
 }
 
 static gboolean
-write_archive(int fd, GPtrArray *members, GBytes *manifest, gint64 mtime, GError **error)
+write_archive(int fd, GPtrArray *members, GBytes *manifest, gint64 mtime, gboolean show,
+	      GError **error)
 {
+	Progress progress = {show, 0, 0, g_get_monotonic_time(), 0};
 	g_autoptr(FerryArchiveWrite) a = archive_write_new();
 	g_autoptr(GBytes) magic =
 		g_bytes_new_static(FERRY_BUNDLE_FORMAT_MAGIC, strlen(FERRY_BUNDLE_FORMAT_MAGIC));
@@ -528,20 +575,23 @@ write_archive(int fd, GPtrArray *members, GBytes *manifest, gint64 mtime, GError
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
 	    archive_write_open_fd(a, fd) != ARCHIVE_OK)
 		return set_write_error(a, error, "starting the archive");
-	if (!write_member(a, &format, mtime, error))
+	for (guint i = 0; i < members->len; i++)
+		progress.total += ((const Member *)members->pdata[i])->size;
+	progress.total += format.size + man.size;
+	if (!write_member(a, &format, mtime, &progress, error))
 		return FALSE;
 	for (guint i = 0; i < members->len; i++) {
 		const Member *m = members->pdata[i];
 		/* the manifest goes between the signed parts and the payloads */
 		if (m->file != NULL && man.bytes != NULL) {
-			if (!write_member(a, &man, mtime, error))
+			if (!write_member(a, &man, mtime, &progress, error))
 				return FALSE;
 			man.bytes = NULL;
 		}
-		if (!write_member(a, m, mtime, error))
+		if (!write_member(a, m, mtime, &progress, error))
 			return FALSE;
 	}
-	if (man.bytes != NULL && !write_member(a, &man, mtime, error))
+	if (man.bytes != NULL && !write_member(a, &man, mtime, &progress, error))
 		return FALSE;
 	if (archive_write_close(a) != ARCHIVE_OK)
 		return set_write_error(a, error, "finishing the archive");
@@ -641,7 +691,7 @@ write_output(const FerryBundleCreateOptions *opts, GPtrArray *members, GBytes *m
 
 	if (fd < 0)
 		return ferry_error_set_errno(error, errno, "creating '%s'", tmpl);
-	if (!write_archive(fd, members, manifest, now, error) || fsync(fd) != 0) {
+	if (!write_archive(fd, members, manifest, now, opts->progress, error) || fsync(fd) != 0) {
 		if (error != NULL && *error == NULL)
 			ferry_error_set_errno(error, errno, "writing '%s'", tmpl);
 		close(fd);
