@@ -12,6 +12,8 @@
 #include <stdlib.h>
 
 #include "ferry-check.h"
+#include "ferry-config.h"
+#include "ferry-init.h"
 #include "ferry-error.h"
 #include "ferry-metadata-dir.h"
 #include "ferry-metadata.h"
@@ -234,11 +236,56 @@ cmd_check(int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
+/* ---- init ---- */
+
+static int
+cmd_init(int argc, char **argv)
+{
+	g_autofree gchar *config_path = NULL;
+	gboolean json = FALSE;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(FerryConfig) config = NULL;
+	g_autoptr(FerryInitResult) r = NULL;
+	g_autoptr(GOptionContext) ctx =
+		g_option_context_new("— first start: roots, ECU key, identity");
+	GOptionEntry entries[] = {
+		{"config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+		 "configuration (default " FERRY_CONFIG_DEFAULT_PATH ")", "FILE"},
+		{"json", 0, 0, G_OPTION_ARG_NONE, &json, "print the result as JSON", NULL},
+		{NULL}};
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error) || argc != 1) {
+		g_printerr("ferry-applier init: %s\n",
+			   error != NULL ? error->message : "unexpected argument");
+		return EXIT_USAGE;
+	}
+	config = ferry_config_load(config_path, &error);
+	if (config == NULL || (r = ferry_applier_init(config, &error)) == NULL)
+		return report_failure(error, json);
+	if (json) {
+		g_print("{\"ok\":true,\"changed\":%s,\"ecu_serial\":\"%s\",\"hardware_id\":\"%s\","
+			"\"ecu_keyid\":\"%s\",\"director_root_version\":%" G_GINT64_FORMAT
+			",\"image_root_version\":%" G_GINT64_FORMAT "}\n",
+			r->changed ? "true" : "false", r->ecu_serial, r->hardware_id, r->ecu_keyid,
+			r->director_root_version, r->image_root_version);
+	} else {
+		g_print("%s: ECU %s, hardware id %s, ECU key %.16s..., director root "
+			"v%" G_GINT64_FORMAT ", image root v%" G_GINT64_FORMAT "\n",
+			r->changed ? "initialised" : "already initialised", r->ecu_serial,
+			r->hardware_id, r->ecu_keyid, r->director_root_version,
+			r->image_root_version);
+	}
+	return EXIT_SUCCESS;
+}
+
 /* ---- dispatch ---- */
 
 static const Command commands[] = {
 	{"check", "Verify update metadata; store the new trust state only if it verifies",
 	 cmd_check},
+	{"init", "First start: import the provisioned roots, create the ECU key and identity",
+	 cmd_init},
 };
 
 static gchar *

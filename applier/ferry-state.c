@@ -31,6 +31,11 @@ static const gchar *const migrations[] = {
 	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  floor INTEGER NOT NULL);"
 	"INSERT INTO trust_time (id, floor) VALUES (1, 0);",
+	/* 2: the device's identity (ECU serial, hardware id, ECU key id) */
+	"CREATE TABLE identity ("
+	"  key TEXT PRIMARY KEY NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  set_at INTEGER NOT NULL);",
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == FERRY_STATE_SCHEMA_VERSION);
 
@@ -397,4 +402,43 @@ ferry_state_db_store_trust(FerryStateDb *self, const FerryTrustState *state, GEr
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
 	return run_transaction(self, store_trust_cb, state, error);
+}
+
+gchar *
+ferry_state_db_get_identity(FerryStateDb *self, const gchar *key, GError **error)
+{
+	g_autoptr(sqlite3_stmt) stmt = NULL;
+	gint rc;
+
+	if (!prepare(self, "SELECT value FROM identity WHERE key = ?", &stmt, error))
+		return NULL;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE)
+		return NULL;
+	if (rc != SQLITE_ROW) {
+		set_sqlite_error(self, error, "reading the identity");
+		return NULL;
+	}
+	return g_strdup((const gchar *)sqlite3_column_text(stmt, 0));
+}
+
+gboolean
+ferry_state_db_set_identity(FerryStateDb *self, const gchar *key, const gchar *value,
+			    GError **error)
+{
+	g_autoptr(sqlite3_stmt) stmt = NULL;
+
+	if (!prepare(self,
+		     "INSERT INTO identity (key, value, set_at) VALUES (?, ?, ?) "
+		     "ON CONFLICT (key) DO UPDATE SET value = excluded.value, set_at = "
+		     "excluded.set_at",
+		     &stmt, error))
+		return FALSE;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, g_get_real_time() / G_USEC_PER_SEC);
+	if (sqlite3_step(stmt) != SQLITE_DONE)
+		return set_sqlite_error(self, error, "storing the identity");
+	return TRUE;
 }

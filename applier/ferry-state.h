@@ -17,7 +17,7 @@
 G_BEGIN_DECLS
 
 /* the schema version this build writes */
-#define FERRY_STATE_SCHEMA_VERSION 1
+#define FERRY_STATE_SCHEMA_VERSION 2
 
 typedef struct _FerryStateDb FerryStateDb;
 typedef struct sqlite3 sqlite3;
@@ -77,6 +77,18 @@ ferry_state_db_store_trust(FerryStateDb *self, const FerryTrustState *state,
 /* (transfer none) the raw handle, for tests */
 sqlite3 *
 ferry_state_db_get_handle(FerryStateDb *self);
+
+/**
+ * ferry_state_db_get_identity:
+ * @key: "ecu-serial", "hardware-id", "ecu-keyid", ...
+ *
+ * Returns: (transfer full): the value, or %NULL (with @error set only on failure)
+ */
+gchar *
+ferry_state_db_get_identity(FerryStateDb *self, const gchar *key, GError **error);
+gboolean
+ferry_state_db_set_identity(FerryStateDb *self, const gchar *key, const gchar *value,
+			    GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(FerryStateDb, ferry_state_db_free)
 
