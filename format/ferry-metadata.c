@@ -419,6 +419,13 @@ parse_hashes(const FerryJsonValue *hashes, const gchar **sha256, const gchar **s
 			*sha512 = hex;
 		}
 	}
+	/* hashes only in algorithms we do not know would let length alone vouch
+	 * for the content */
+	if (n > 0 && *sha256 == NULL && *sha512 == NULL) {
+		g_set_error_literal(error, FERRY_ERROR, FERRY_ERROR_UNSUPPORTED,
+				    "no sha256 or sha512 among the hashes");
+		return FALSE;
+	}
 	return TRUE;
 }
 

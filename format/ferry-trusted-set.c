@@ -249,6 +249,11 @@ ferry_trusted_set_update_root(FerryTrustedSet *self, GBytes *bytes, GError **err
 			     ferry_metadata_root_get_role(md, "snapshot"))) {
 		g_clear_pointer(&self->prev_timestamp, ferry_metadata_unref);
 		g_clear_pointer(&self->prev_snapshot, ferry_metadata_unref);
+		/* the targets versions came through the old snapshot: a snapshot
+		 * fast-forward is recovered from only if they go too */
+		if (!role_keys_equal(ferry_metadata_root_get_role(self->root, "snapshot"),
+				     ferry_metadata_root_get_role(md, "snapshot")))
+			g_hash_table_remove_all(self->prev_targets);
 	}
 	g_clear_pointer(&self->root, ferry_metadata_unref);
 	self->root = g_steal_pointer(&md);

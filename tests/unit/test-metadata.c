@@ -196,6 +196,11 @@ test_parse_strict(void)
 		g_strdup_printf("{%s,\"signed\":{\"_type\":\"targets\",\"version\":1,\"version\":2,"
 				"\"expires\":\"2030-01-01T00:00:00Z\",\"targets\":{}}}",
 				sig);
+	g_autofree gchar *unknown_hash_only =
+		g_strdup_printf("{%s,\"signed\":{\"_type\":\"targets\",\"version\":1,\"expires\":"
+				"\"2030-01-01T00:00:00Z\",\"targets\":{\"a\":{\"length\":5,"
+				"\"hashes\":{\"sha384\":\"00\"}}}}}",
+				sig);
 	g_autofree gchar *bad_target = g_strdup_printf(
 		"{%s,\"signed\":{\"_type\":\"targets\",\"version\":1,\"expires\":\"2030-01-01T00:"
 		"00:00Z\","
@@ -217,6 +222,8 @@ test_parse_strict(void)
 	expect_parse_error(dup_sig, FERRY_ROLE_TARGETS, FERRY_ERROR_DUPLICATE_SIGNATURE);
 	expect_parse_error(dup_key, FERRY_ROLE_TARGETS, FERRY_ERROR_FORMAT);
 	expect_parse_error(bad_target, FERRY_ROLE_TARGETS, FERRY_ERROR_FORMAT);
+	/* length alone must never vouch for content */
+	expect_parse_error(unknown_hash_only, FERRY_ROLE_TARGETS, FERRY_ERROR_UNSUPPORTED);
 	expect_parse_error(bad_role_name, FERRY_ROLE_TARGETS, FERRY_ERROR_FORMAT);
 	/* over the cap before parsing */
 	{
@@ -416,6 +423,47 @@ test_rollback_and_equal_version(Fixture *f, gconstpointer data)
 	}
 }
 
+/* TUF 5.3.11: new snapshot keys forget the old targets versions too, so a
+ * repository recovers from a fast-forward attack on them */
+static void
+test_snapshot_key_rotation_recovers(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *r1 = root_json(f, 0, 1, "2030-01-01T00:00:00Z");
+	g_autofree gchar *r2 = root_json(f, 1, 2, "2030-01-01T00:00:00Z");
+	g_autofree gchar *t5 = g_strdup("{\"_type\":\"targets\",\"version\":5,\"expires\":\"2030-"
+					"01-01T00:00:00Z\",\"targets\":{}}");
+	g_autofree gchar *t1 = g_strdup("{\"_type\":\"targets\",\"version\":1,\"expires\":\"2030-"
+					"01-01T00:00:00Z\",\"targets\":{}}");
+	g_autofree gchar *snap = g_strdup(
+		"{\"_type\":\"snapshot\",\"version\":1,\"expires\":\"2030-01-01T00:00:00Z\","
+		"\"meta\":{\"targets.json\":{\"version\":1}}}");
+	FerrySigner *s0[] = {f->k[0]};
+	const gchar *i0[] = {f->keyid[0]};
+	FerrySigner *s1[] = {f->k[1]};
+	const gchar *i1[] = {f->keyid[1]};
+	FerrySigner *both[] = {f->k[0], f->k[1]};
+	const gchar *iboth[] = {f->keyid[0], f->keyid[1]};
+	g_autoptr(GBytes) b1 = sign_doc(r1, s0, i0, 1, FALSE);
+	g_autoptr(GBytes) b2 = sign_doc(r2, both, iboth, 2, FALSE);
+	g_autoptr(GBytes) prev = sign_doc(t5, s0, i0, 1, FALSE);
+	g_autoptr(GBytes) bs = sign_doc(snap, s1, i1, 1, FALSE);
+	g_autoptr(GBytes) bt = sign_doc(t1, s1, i1, 1, FALSE);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(FerryTrustedSet) set = ferry_trusted_set_new(b1, &error);
+
+	g_assert_no_error(error);
+	ferry_trusted_set_set_offline(set, TRUE);
+	ferry_trusted_set_set_time(set, T2025, 0);
+	g_assert_true(
+		ferry_trusted_set_set_previous(set, FERRY_ROLE_TARGETS, "targets", prev, &error));
+	g_assert_true(ferry_trusted_set_update_root(set, b2, &error));
+	g_assert_true(ferry_trusted_set_update_snapshot(set, bs, &error));
+	g_assert_no_error(error);
+	/* version 1 after a trusted 5: accepted because the snapshot keys changed */
+	g_assert_true(ferry_trusted_set_update_targets(set, bt, &error));
+	g_assert_no_error(error);
+}
+
 static void
 test_delegation_paths(void)
 {
@@ -524,5 +572,7 @@ main(int argc, char **argv)
 	g_test_add("/trusted-set/rollback/equal-version", Fixture, NULL, fixture_setup,
 		   test_rollback_and_equal_version, fixture_teardown);
 	g_test_add_func("/trusted-set/torizon/director-chain", test_torizon_chain);
+	g_test_add("/trusted-set/rollback/snapshot-key-rotation-recovers", Fixture, NULL,
+		   fixture_setup, test_snapshot_key_rotation_recovers, fixture_teardown);
 	return g_test_run();
 }
