@@ -35,7 +35,23 @@ typedef enum {
 	FERRY_KEYID_STYLE_OTA_TUF,   /* ota-tuf: sha256 of the DER SubjectPublicKeyInfo */
 } FerryKeyIdStyle;
 
+/* Caps on hostile input. */
+#define FERRY_KEY_MAX_PEM_LENGTH       (16 * 1024) /* keyval.public of an RSA/ECDSA key */
+#define FERRY_KEY_MAX_SIGNATURE_LENGTH 1024	   /* an RSA-8192 signature */
+#define FERRY_KEY_MIN_RSA_BITS	       2048
+#define FERRY_KEY_MAX_RSA_BITS	       8192
+
 typedef struct _FerryPublicKey FerryPublicKey;
+
+/**
+ * ferry_key_type_get_default_scheme:
+ *
+ * Returns: (transfer none): "ed25519", "rsassa-pss-sha256" or
+ * "ecdsa-sha2-nistp256": the scheme this project writes for @type, the method
+ * its signers produce, and the scheme assumed where metadata names none.
+ */
+const gchar *
+ferry_key_type_get_default_scheme(FerryKeyType type);
 
 /* "ed25519", "rsa" or "ecdsa": the TUF 1.0 keytype names; (transfer none) */
 const gchar *
@@ -93,8 +109,8 @@ ferry_public_key_get_public_value(const FerryPublicKey *self);
 /**
  * ferry_public_key_get_der:
  *
- * Returns: (transfer none): the DER SubjectPublicKeyInfo. Two keys are the
- * same key exactly when these bytes are equal.
+ * Returns: (transfer none): the DER SubjectPublicKeyInfo, re-encoded (EC points
+ * uncompressed). Two keys are the same key exactly when these bytes are equal.
  */
 GBytes *
 ferry_public_key_get_der(const FerryPublicKey *self);
@@ -110,6 +126,15 @@ ferry_public_key_equal(const FerryPublicKey *a, const FerryPublicKey *b);
  * (plus "keyid_hash_algorithms" exactly when Debian 12's securesystemslib
  * includes it) using this key's keytype/scheme strings; aktualizr style hashes
  * the public value, trailing newlines removed, as a canonical JSON string.
+ *
+ * Findings (securesystemslib 0.26, keys._get_keyid): the hashed object is
+ * {"keyid_hash_algorithms":["sha256","sha512"],"keytype":..,"keyval":{"public":..},
+ * "scheme":..} for all three key types, in OLPC canonical JSON, which escapes
+ * only '"' and '\' (the newlines of a PEM are hashed raw). A key without a
+ * scheme (aktualizr) is hashed with ferry_key_type_get_default_scheme().
+ * aktualizr's jsoncpp escapes control characters: a newline becomes the two
+ * characters '\' 'n'.
+ * ota-tuf style is the sha256 of ferry_public_key_get_der().
  *
  * Returns: (transfer full): 64 lowercase hex chars
  */

@@ -62,7 +62,9 @@ ferry_signer_sign(FerrySigner *self, const guint8 *data, gsize data_len,
  *
  * RSA keys sign with rsassa-pss-sha256 (salt length = digest length), EC keys
  * with ecdsa-sha2-nistp256, Ed25519 with ed25519. Refuses a key file that is
- * readable by group or others (FERRY_ERROR_INVALID_ARGUMENT).
+ * readable by group or others (FERRY_ERROR_INVALID_ARGUMENT); like ssh, any
+ * group/other permission bit counts, and links and non-regular files are refused.
+ * Encrypted or non-PKCS#8 PEM is FERRY_ERROR_FORMAT (no passphrase prompt).
  *
  * Returns: (transfer full): a signer, or %NULL
  */
