@@ -2,18 +2,41 @@
  * ferry — strict JSON reader, document builder, canonical writer.
  * See ferry-json.h for the contract.
  *
- * Memory: every value and string lives in the document's arena (chunks of
- * 64 KiB or more), so a 16 MiB document costs a few allocations, and freeing
- * it is one walk over the chunk list.
+ * Memory: values, element and member arrays and strings all live in the
+ * document's arena, in chunks that grow from 4 KiB to 1 MiB. Parsing costs a
+ * few dozen mallocs whatever the size of the input, and freeing is one walk
+ * over the chunk list. A value is 16 bytes. Short strings are stored once
+ * per document: the keys "hashes" and "length" of 100,000 targets share one
+ * copy each.
+ *
+ * The parser recurses once per container level, which FERRY_JSON_MAX_DEPTH
+ * bounds, so hostile input cannot exhaust the stack. It validates UTF-8 as it
+ * scans, so each input byte is looked at about once.
+ *
+ * A byte order mark is rejected: RFC 8259 says not to send one, no metadata
+ * writer emits one, and signed bytes must be exactly the bytes we parse.
+ *
+ * Errors name the place as "line L column C", both counted from 1; columns
+ * count characters (UTF-8 sequences), not bytes.
  */
 #include "ferry-json.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ferry-error.h"
 
-#define ARENA_CHUNK (64 * 1024)
+#define ARENA_FIRST_CHUNK (4 * 1024)
+#define ARENA_MAX_CHUNK	  (1024 * 1024)
+/* strings up to this length are looked up in a small cache before copying */
+#define SHARED_STRING_MAX 32
+#define SHARED_SLOTS	  256
+/* a duplicate key is quoted in the error up to this many characters */
+#define ERROR_KEY_CHARS 64
+
+/* the member or element array has a power-of-two capacity (builder growth) */
+#define VALUE_GROWABLE 0x1
 
 typedef struct {
 	const gchar *key;
@@ -21,17 +44,18 @@ typedef struct {
 } Member;
 
 struct _FerryJsonValue {
-	FerryJsonType type;
-	guint len;   /* members/elements, or string length */
-	guint alloc; /* capacity of items (builder growth) */
+	guint8 type;  /* FerryJsonType */
+	guint8 flags; /* VALUE_GROWABLE */
+	guint len;    /* elements or members; bytes of a string or of a double's literal */
 	union {
 		gboolean b;
 		gint64 i;
-		const gchar *s; /* strings and the literal text of doubles */
+		const gchar *s; /* strings and the literal text of doubles, NUL-terminated */
 		FerryJsonValue **items;
 		Member *members;
 	};
 };
+G_STATIC_ASSERT(sizeof(FerryJsonValue) <= 16);
 
 typedef struct _Chunk Chunk;
 struct _Chunk {
@@ -42,36 +66,65 @@ struct _Chunk {
 };
 
 struct _FerryJsonDoc {
-	Chunk *chunks;
+	Chunk *chunks;	  /* the head is the one small allocations come from */
+	gsize next_chunk; /* size of the next head chunk */
 	FerryJsonValue *root;
 };
 
 /* ---- arena ---- */
 
-static gpointer
-arena_alloc(FerryJsonDoc *doc, gsize size)
+static Chunk *
+chunk_new(gsize size)
 {
-	Chunk *c = doc->chunks;
-	gpointer p;
-
-	size = (size + 7) & ~(gsize)7;
-	if (c == NULL || c->size - c->used < size) {
-		gsize want = MAX(size, (gsize)ARENA_CHUNK);
-		c = g_malloc(sizeof(Chunk) + want);
-		c->size = want;
-		c->used = 0;
-		c->next = doc->chunks;
-		doc->chunks = c;
-	}
-	p = c->data + c->used;
-	c->used += size;
-	return p;
+	Chunk *c = g_malloc(sizeof(Chunk) + size);
+	c->next = NULL;
+	c->used = 0;
+	c->size = size;
+	return c;
 }
 
-static gchar *
+static gpointer
+arena_alloc_slow(FerryJsonDoc *doc, gsize size)
+{
+	Chunk *c;
+
+	/* a big block gets a chunk of its own behind the head, so the room left
+	 * in the head is not thrown away */
+	if (doc->chunks != NULL && size > doc->next_chunk / 4) {
+		c = chunk_new(size);
+		c->used = size;
+		c->next = doc->chunks->next;
+		doc->chunks->next = c;
+		return c->data;
+	}
+	c = chunk_new(MAX(size, doc->next_chunk));
+	c->used = size;
+	c->next = doc->chunks;
+	doc->chunks = c;
+	doc->next_chunk = MIN(doc->next_chunk * 2, (gsize)ARENA_MAX_CHUNK);
+	return c->data;
+}
+
+/* @align is 1 for string bytes, 8 for everything else */
+static gpointer
+arena_alloc(FerryJsonDoc *doc, gsize size, gsize align)
+{
+	Chunk *c = doc->chunks;
+
+	if (c != NULL) {
+		gsize start = (c->used + align - 1) & ~(align - 1);
+		if (start <= c->size && c->size - start >= size) {
+			c->used = start + size;
+			return c->data + start;
+		}
+	}
+	return arena_alloc_slow(doc, size);
+}
+
+static const gchar *
 arena_strndup(FerryJsonDoc *doc, const gchar *s, gsize len)
 {
-	gchar *p = arena_alloc(doc, len + 1);
+	gchar *p = arena_alloc(doc, len + 1, 1);
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;
@@ -80,16 +133,18 @@ arena_strndup(FerryJsonDoc *doc, const gchar *s, gsize len)
 static FerryJsonValue *
 value_new(FerryJsonDoc *doc, FerryJsonType type)
 {
-	FerryJsonValue *v = arena_alloc(doc, sizeof(FerryJsonValue));
+	FerryJsonValue *v = arena_alloc(doc, sizeof(FerryJsonValue), 8);
 	memset(v, 0, sizeof(*v));
-	v->type = type;
+	v->type = (guint8)type;
 	return v;
 }
 
 FerryJsonDoc *
 ferry_json_doc_new(void)
 {
-	return g_new0(FerryJsonDoc, 1);
+	FerryJsonDoc *self = g_new0(FerryJsonDoc, 1);
+	self->next_chunk = ARENA_FIRST_CHUNK;
+	return self;
 }
 
 void
@@ -108,42 +163,68 @@ ferry_json_doc_free(FerryJsonDoc *self)
 FerryJsonValue *
 ferry_json_doc_get_root(FerryJsonDoc *self)
 {
+	g_return_val_if_fail(self != NULL, NULL);
 	return self->root;
 }
 
 void
 ferry_json_doc_set_root(FerryJsonDoc *self, FerryJsonValue *root)
 {
+	g_return_if_fail(self != NULL);
 	self->root = root;
 }
 
 /* ---- parser ---- */
 
 typedef struct {
+	const gchar *str;
+	gsize len;
+} SharedSlot;
+
+/* a member or element of a container still being parsed */
+typedef struct {
+	const gchar *key; /* NULL in arrays */
+	FerryJsonValue *value;
+	gsize offset; /* of the key in the input, for error messages */
+} Pending;
+
+typedef struct {
 	FerryJsonDoc *doc;
-	const guint8 *p;
 	const guint8 *start;
+	const guint8 *p;
 	const guint8 *end;
 	guint depth;
 	GError **error;
-	GString *scratch; /* string unescaping */
-	GArray *stack;	  /* pending members/elements of open containers */
+	GString *scratch; /* a string with escapes, decoded */
+	GArray *pending;  /* of Pending: the open containers' contents, innermost last */
+	SharedSlot shared[SHARED_SLOTS];
 } Parser;
 
 static gboolean
-fail(Parser *ps, gint code, const gchar *reason)
-{
-	guint line = 1, col = 1;
+fail_at(Parser *ps, const guint8 *at, gint code, const gchar *format, ...) G_GNUC_PRINTF(4, 5);
 
-	for (const guint8 *q = ps->start; q < ps->p && q < ps->end; q++) {
+static gboolean
+fail_at(Parser *ps, const guint8 *at, gint code, const gchar *format, ...)
+{
+	g_autofree gchar *reason = NULL;
+	gsize line = 1;
+	gsize column = 1;
+	va_list args;
+
+	for (const guint8 *q = ps->start; q < at && q < ps->end; q++) {
 		if (*q == '\n') {
 			line++;
-			col = 1;
-		} else {
-			col++;
+			column = 1;
+		} else if ((*q & 0xC0) != 0x80) {
+			column++;
 		}
 	}
-	g_set_error(ps->error, FERRY_ERROR, code, "line %u column %u: %s", line, col, reason);
+	va_start(args, format);
+	reason = g_strdup_vprintf(format, args);
+	va_end(args);
+	g_set_error(ps->error, FERRY_ERROR, code,
+		    "line %" G_GSIZE_FORMAT " column %" G_GSIZE_FORMAT ": %s", line, column,
+		    reason);
 	return FALSE;
 }
 
@@ -151,24 +232,107 @@ static void
 skip_ws(Parser *ps)
 {
 	while (ps->p < ps->end &&
-	       (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r'))
+	       (*ps->p == ' ' || *ps->p == '\n' || *ps->p == '\r' || *ps->p == '\t'))
 		ps->p++;
 }
 
+/* "unexpected character 'x'" for printable ASCII, else the byte in hex */
 static gboolean
-expect_literal(Parser *ps, const gchar *lit)
+fail_unexpected(Parser *ps, const gchar *expected)
 {
-	gsize n = strlen(lit);
-	if ((gsize)(ps->end - ps->p) < n || memcmp(ps->p, lit, n) != 0)
-		return fail(ps, FERRY_ERROR_FORMAT, "invalid literal");
-	ps->p += n;
-	return TRUE;
+	guint8 c = *ps->p;
+
+	if (c > 0x20 && c < 0x7F)
+		return fail_at(ps, ps->p, FERRY_ERROR_FORMAT, "unexpected character '%c', %s", c,
+			       expected);
+	return fail_at(ps, ps->p, FERRY_ERROR_FORMAT, "unexpected byte 0x%02x, %s", c, expected);
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at @p, whose lead byte is >= 0x80,
+ * or 0. This is RFC 3629's table: no overlong forms, no surrogates
+ * (U+D800..U+DFFF), nothing above U+10FFFF.
+ */
+static guint
+utf8_sequence_length(const guint8 *p, const guint8 *end)
+{
+	gsize avail = end - p;
+	guint8 lo = 0x80;
+	guint8 hi = 0xBF;
+	guint n;
+
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		n = 2;
+	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
+		n = 3;
+	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
+		n = 4;
+	else
+		return 0;
+	if (avail < n)
+		return 0;
+	/* only the second byte has a narrower range, and only after these leads */
+	if (p[0] == 0xE0)
+		lo = 0xA0;
+	else if (p[0] == 0xED)
+		hi = 0x9F;
+	else if (p[0] == 0xF0)
+		lo = 0x90;
+	else if (p[0] == 0xF4)
+		hi = 0x8F;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (guint i = 2; i < n; i++) {
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	}
+	return n;
+}
+
+/* cheap hash of a short string: its length and its first and last bytes */
+static guint
+shared_slot_index(const gchar *s, gsize len)
+{
+	guint64 h = len;
+
+	if (len >= 8) {
+		guint64 head, tail;
+		memcpy(&head, s, 8);
+		memcpy(&tail, s + len - 8, 8);
+		h ^= head * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15);
+		h ^= tail * G_GUINT64_CONSTANT(0xC2B2AE3D27D4EB4F);
+	} else {
+		for (gsize i = 0; i < len; i++)
+			h = (h ^ (guint8)s[i]) * G_GUINT64_CONSTANT(0x100000001B3);
+	}
+	h ^= h >> 29;
+	h ^= h >> 17;
+	return (guint)(h % SHARED_SLOTS);
+}
+
+/* a NUL-terminated copy of @s in the arena, shared with an equal short string */
+static const gchar *
+store_string(Parser *ps, const gchar *s, gsize len)
+{
+	SharedSlot *slot;
+	const gchar *copy;
+
+	if (len > SHARED_STRING_MAX)
+		return arena_strndup(ps->doc, s, len);
+	slot = &ps->shared[shared_slot_index(s, len)];
+	if (slot->str != NULL && slot->len == len && memcmp(slot->str, s, len) == 0)
+		return slot->str;
+	copy = arena_strndup(ps->doc, s, len);
+	slot->str = copy;
+	slot->len = len;
+	return copy;
 }
 
 static gint
 hex4(const guint8 *p)
 {
 	gint v = 0;
+
 	for (guint i = 0; i < 4; i++) {
 		gint d = g_ascii_xdigit_value((gchar)p[i]);
 		if (d < 0)
@@ -178,142 +342,208 @@ hex4(const guint8 *p)
 	return v;
 }
 
-/* one \u escape (with its pair when a surrogate) at ps->p, just past "\u" */
+/* a \u escape, and its low half when it is a high surrogate; @esc is at the backslash */
 static gboolean
-parse_unicode_escape(Parser *ps, gunichar *out)
+parse_unicode_escape(Parser *ps, const guint8 *esc, gunichar *out)
 {
-	gint hi, lo;
+	gint hi;
+	gint lo;
 
-	if (ps->end - ps->p < 4 || (hi = hex4(ps->p)) < 0)
-		return fail(ps, FERRY_ERROR_FORMAT, "invalid \\u escape");
-	ps->p += 4;
+	if (ps->end - esc < 6 || (hi = hex4(esc + 2)) < 0)
+		return fail_at(ps, esc, FERRY_ERROR_FORMAT, "\\u needs four hex digits");
 	if (hi >= 0xDC00 && hi <= 0xDFFF)
-		return fail(ps, FERRY_ERROR_FORMAT, "unpaired low surrogate");
-	if (hi >= 0xD800 && hi <= 0xDBFF) {
-		if (ps->end - ps->p < 6 || ps->p[0] != '\\' || ps->p[1] != 'u' ||
-		    (lo = hex4(ps->p + 2)) < 0 || lo < 0xDC00 || lo > 0xDFFF)
-			return fail(ps, FERRY_ERROR_FORMAT, "unpaired high surrogate");
-		ps->p += 6;
-		*out = 0x10000 + (((gunichar)hi - 0xD800) << 10) + ((gunichar)lo - 0xDC00);
+		return fail_at(ps, esc, FERRY_ERROR_FORMAT, "unpaired low surrogate \\u%04x", hi);
+	if (hi == 0)
+		return fail_at(ps, esc, FERRY_ERROR_FORMAT, "\\u0000 is not allowed in strings");
+	if (hi < 0xD800 || hi > 0xDBFF) {
+		ps->p = esc + 6;
+		*out = (gunichar)hi;
 		return TRUE;
 	}
-	if (hi == 0)
-		return fail(ps, FERRY_ERROR_FORMAT, "\\u0000 is not allowed");
-	*out = (gunichar)hi;
+	if (ps->end - esc < 12 || esc[6] != '\\' || esc[7] != 'u' || (lo = hex4(esc + 8)) < 0 ||
+	    lo < 0xDC00 || lo > 0xDFFF)
+		return fail_at(ps, esc, FERRY_ERROR_FORMAT, "unpaired high surrogate \\u%04x", hi);
+	ps->p = esc + 12;
+	*out = 0x10000 + (((gunichar)hi - 0xD800) << 10) + ((gunichar)lo - 0xDC00);
 	return TRUE;
 }
 
+/* the escape at ps->p (a backslash), decoded onto @out */
 static gboolean
 parse_escape(Parser *ps, GString *out)
 {
-	gchar buf[8];
+	const guint8 *esc = ps->p;
+	gchar buf[6];
 	gunichar c = 0;
-	guint8 e;
+	gchar plain;
 
-	if (ps->p >= ps->end)
-		return fail(ps, FERRY_ERROR_FORMAT, "unterminated string");
-	e = *ps->p++;
-	switch (e) {
+	if (ps->end - esc < 2)
+		return fail_at(ps, esc, FERRY_ERROR_FORMAT, "unterminated string");
+	switch (esc[1]) {
 	case '"':
 	case '\\':
 	case '/':
-		g_string_append_c(out, (gchar)e);
-		return TRUE;
+		plain = (gchar)esc[1];
+		break;
 	case 'b':
-		g_string_append_c(out, '\b');
-		return TRUE;
+		plain = '\b';
+		break;
 	case 'f':
-		g_string_append_c(out, '\f');
-		return TRUE;
+		plain = '\f';
+		break;
 	case 'n':
-		g_string_append_c(out, '\n');
-		return TRUE;
+		plain = '\n';
+		break;
 	case 'r':
-		g_string_append_c(out, '\r');
-		return TRUE;
+		plain = '\r';
+		break;
 	case 't':
-		g_string_append_c(out, '\t');
-		return TRUE;
+		plain = '\t';
+		break;
 	case 'u':
-		if (!parse_unicode_escape(ps, &c))
+		if (!parse_unicode_escape(ps, esc, &c))
 			return FALSE;
 		g_string_append_len(out, buf, g_unichar_to_utf8(c, buf));
 		return TRUE;
 	default:
-		ps->p--;
-		return fail(ps, FERRY_ERROR_FORMAT, "invalid escape");
+		return fail_at(ps, esc, FERRY_ERROR_FORMAT, "invalid escape in string");
 	}
+	g_string_append_c(out, plain);
+	ps->p = esc + 2;
+	return TRUE;
 }
 
-/* a string at ps->p (just past the opening quote), into ps->doc's arena */
+/* ASCII that stands for itself inside a string: most bytes of any metadata file */
+static inline gboolean
+is_plain_ascii(guint8 c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/*
+ * The string at ps->p, just past its opening quote, stored in the arena.
+ * Strings without escapes are copied straight from the input; the others are
+ * decoded into ps->scratch first.
+ */
 static const gchar *
 parse_string(Parser *ps, guint *out_len)
 {
-	GString *s = ps->scratch;
-	const guint8 *run;
+	const guint8 *run = ps->p;
+	gboolean escaped = FALSE;
+	const gchar *bytes;
+	gsize len;
 
-	g_string_truncate(s, 0);
 	for (;;) {
-		run = ps->p;
-		while (ps->p < ps->end && *ps->p != '"' && *ps->p != '\\' && *ps->p >= 0x20)
+		guint n;
+		while (ps->p < ps->end && is_plain_ascii(*ps->p))
 			ps->p++;
-		g_string_append_len(s, (const gchar *)run, ps->p - run);
 		if (ps->p >= ps->end) {
-			fail(ps, FERRY_ERROR_FORMAT, "unterminated string");
+			fail_at(ps, ps->p, FERRY_ERROR_FORMAT, "unterminated string");
 			return NULL;
 		}
 		if (*ps->p == '"')
 			break;
+		if (*ps->p == '\\') {
+			if (!escaped)
+				g_string_truncate(ps->scratch, 0);
+			escaped = TRUE;
+			g_string_append_len(ps->scratch, (const gchar *)run, ps->p - run);
+			if (!parse_escape(ps, ps->scratch))
+				return NULL;
+			run = ps->p;
+			continue;
+		}
 		if (*ps->p < 0x20) {
-			fail(ps, FERRY_ERROR_FORMAT, "control character in string");
+			fail_at(ps, ps->p, FERRY_ERROR_FORMAT,
+				"control character 0x%02x in string must be escaped", *ps->p);
 			return NULL;
 		}
-		ps->p++; /* backslash */
-		if (!parse_escape(ps, s))
+		n = utf8_sequence_length(ps->p, ps->end);
+		if (n == 0) {
+			fail_at(ps, ps->p, FERRY_ERROR_FORMAT, "invalid UTF-8 in string");
 			return NULL;
+		}
+		ps->p += n;
+	}
+	if (escaped) {
+		g_string_append_len(ps->scratch, (const gchar *)run, ps->p - run);
+		bytes = ps->scratch->str;
+		len = ps->scratch->len;
+	} else {
+		bytes = (const gchar *)run;
+		len = ps->p - run;
+	}
+	if (len >= G_MAXUINT) {
+		fail_at(ps, ps->p, FERRY_ERROR_TOO_LARGE, "string too long");
+		return NULL;
 	}
 	ps->p++; /* closing quote */
-	if (!g_utf8_validate_len(s->str, s->len, NULL)) {
-		fail(ps, FERRY_ERROR_FORMAT, "string is not valid UTF-8");
-		return NULL;
-	}
-	if (s->len > G_MAXUINT - 1) {
-		fail(ps, FERRY_ERROR_TOO_LARGE, "string too long");
-		return NULL;
-	}
-	*out_len = (guint)s->len;
-	return arena_strndup(ps->doc, s->str, s->len);
+	*out_len = (guint)len;
+	return store_string(ps, bytes, len);
 }
 
+/* the decimal digits [@p, @end) with an optional minus before them, as an int64 */
+static gboolean
+digits_to_int64(const guint8 *p, const guint8 *end, gboolean negative, gint64 *out)
+{
+	/* the magnitude of G_MININT64 is one more than G_MAXINT64 */
+	guint64 limit = negative ? (guint64)G_MAXINT64 + 1 : (guint64)G_MAXINT64;
+	guint64 mag = 0;
+
+	for (; p < end; p++) {
+		guint d = *p - '0';
+		if (mag > (limit - d) / 10)
+			return FALSE;
+		mag = mag * 10 + d;
+	}
+	if (!negative)
+		*out = (gint64)mag;
+	else if (mag == (guint64)G_MAXINT64 + 1)
+		*out = G_MININT64;
+	else
+		*out = -(gint64)mag;
+	return TRUE;
+}
+
+static void
+skip_digits(Parser *ps)
+{
+	while (ps->p < ps->end && g_ascii_isdigit(*ps->p))
+		ps->p++;
+}
+
+/* RFC 8259: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
 static FerryJsonValue *
 parse_number(Parser *ps)
 {
 	const guint8 *start = ps->p;
+	const guint8 *int_start;
+	const guint8 *int_end;
+	gboolean negative = *ps->p == '-';
 	gboolean is_double = FALSE;
 	FerryJsonValue *v;
-	gchar *text;
 
-	if (ps->p < ps->end && *ps->p == '-')
+	if (negative)
 		ps->p++;
+	int_start = ps->p;
 	if (ps->p >= ps->end || !g_ascii_isdigit(*ps->p)) {
-		fail(ps, FERRY_ERROR_FORMAT, "invalid number");
+		fail_at(ps, start, FERRY_ERROR_FORMAT, "'-' must be followed by digits");
 		return NULL;
 	}
 	if (*ps->p == '0' && ps->p + 1 < ps->end && g_ascii_isdigit(ps->p[1])) {
-		fail(ps, FERRY_ERROR_FORMAT, "leading zero in number");
+		fail_at(ps, start, FERRY_ERROR_FORMAT, "leading zero in number");
 		return NULL;
 	}
-	while (ps->p < ps->end && g_ascii_isdigit(*ps->p))
-		ps->p++;
+	skip_digits(ps);
+	int_end = ps->p;
 	if (ps->p < ps->end && *ps->p == '.') {
 		is_double = TRUE;
 		ps->p++;
 		if (ps->p >= ps->end || !g_ascii_isdigit(*ps->p)) {
-			fail(ps, FERRY_ERROR_FORMAT, "invalid fraction");
+			fail_at(ps, start, FERRY_ERROR_FORMAT, "no digits after '.' in number");
 			return NULL;
 		}
-		while (ps->p < ps->end && g_ascii_isdigit(*ps->p))
-			ps->p++;
+		skip_digits(ps);
 	}
 	if (ps->p < ps->end && (*ps->p == 'e' || *ps->p == 'E')) {
 		is_double = TRUE;
@@ -321,120 +551,203 @@ parse_number(Parser *ps)
 		if (ps->p < ps->end && (*ps->p == '+' || *ps->p == '-'))
 			ps->p++;
 		if (ps->p >= ps->end || !g_ascii_isdigit(*ps->p)) {
-			fail(ps, FERRY_ERROR_FORMAT, "invalid exponent");
+			fail_at(ps, start, FERRY_ERROR_FORMAT, "no digits in exponent");
 			return NULL;
 		}
-		while (ps->p < ps->end && g_ascii_isdigit(*ps->p))
-			ps->p++;
+		skip_digits(ps);
 	}
-	text = arena_strndup(ps->doc, (const gchar *)start, ps->p - start);
 	if (is_double) {
+		/* legal JSON, never canonical: kept as written for ferry_json_to_string() */
 		v = value_new(ps->doc, FERRY_JSON_DOUBLE);
-		v->s = text;
+		v->len = (guint)(ps->p - start);
+		v->s = arena_strndup(ps->doc, (const gchar *)start, v->len);
 		return v;
 	}
 	v = value_new(ps->doc, FERRY_JSON_INT);
-	if (!g_ascii_string_to_signed(text, 10, G_MININT64, G_MAXINT64, &v->i, NULL)) {
-		fail(ps, FERRY_ERROR_FORMAT, "integer out of range");
+	if (!digits_to_int64(int_start, int_end, negative, &v->i)) {
+		fail_at(ps, start, FERRY_ERROR_FORMAT, "integer out of the 64-bit range");
 		return NULL;
 	}
 	return v;
 }
 
-static gint
-member_cmp(gconstpointer a, gconstpointer b)
+static gboolean
+parse_literal(Parser *ps, const gchar *word)
 {
-	return strcmp(((const Member *)a)->key, ((const Member *)b)->key);
+	gsize n = strlen(word);
+
+	if ((gsize)(ps->end - ps->p) < n || memcmp(ps->p, word, n) != 0)
+		return fail_at(ps, ps->p, FERRY_ERROR_FORMAT, "invalid literal, expected '%s'",
+			       word);
+	ps->p += n;
+	return TRUE;
+}
+
+/* @key for an error message: control characters escaped, at most ERROR_KEY_CHARS */
+static gchar *
+describe_key(const gchar *key)
+{
+	GString *s = g_string_new(NULL);
+	guint chars = 0;
+
+	for (const gchar *p = key; *p != '\0'; p = g_utf8_next_char(p)) {
+		if (chars++ == ERROR_KEY_CHARS) {
+			g_string_append(s, "...");
+			break;
+		}
+		if ((guint8)*p < 0x20)
+			g_string_append_printf(s, "\\u%04x", (guint8)*p);
+		else
+			g_string_append_len(s, p, g_utf8_next_char(p) - p);
+	}
+	return g_string_free(s, FALSE);
+}
+
+static gint
+pending_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(((const Pending *)a)->key, ((const Pending *)b)->key);
+}
+
+/* moves the pending members from @base into @v, sorted; rejects duplicate keys */
+static gboolean
+finish_object(Parser *ps, guint base, FerryJsonValue *v)
+{
+	Pending *items = &g_array_index(ps->pending, Pending, base);
+	guint n = ps->pending->len - base;
+	gboolean sorted = TRUE;
+
+	/* signed metadata is canonical, so its keys mostly come sorted already */
+	for (guint i = 1; i < n && sorted; i++)
+		sorted = strcmp(items[i - 1].key, items[i].key) < 0;
+	if (!sorted) {
+		qsort(items, n, sizeof(Pending), pending_cmp);
+		for (guint i = 1; i < n; i++) {
+			g_autofree gchar *key = NULL;
+			gsize later;
+			if (strcmp(items[i - 1].key, items[i].key) != 0)
+				continue;
+			key = describe_key(items[i].key);
+			later = MAX(items[i - 1].offset, items[i].offset);
+			return fail_at(ps, ps->start + later, FERRY_ERROR_FORMAT,
+				       "duplicate key '%s'", key);
+		}
+	}
+	v->members = arena_alloc(ps->doc, n * sizeof(Member), 8);
+	for (guint i = 0; i < n; i++) {
+		v->members[i].key = items[i].key;
+		v->members[i].value = items[i].value;
+	}
+	v->len = n;
+	g_array_set_size(ps->pending, base);
+	return TRUE;
+}
+
+static void
+finish_array(Parser *ps, guint base, FerryJsonValue *v)
+{
+	const Pending *items = &g_array_index(ps->pending, Pending, base);
+	guint n = ps->pending->len - base;
+
+	v->items = arena_alloc(ps->doc, n * sizeof(FerryJsonValue *), 8);
+	for (guint i = 0; i < n; i++)
+		v->items[i] = items[i].value;
+	v->len = n;
+	g_array_set_size(ps->pending, base);
+}
+
+/* `"key" :` at ps->p, after whitespace */
+static gboolean
+parse_key(Parser *ps, Pending *member)
+{
+	guint len = 0;
+
+	if (ps->p >= ps->end)
+		return fail_at(ps, ps->p, FERRY_ERROR_FORMAT, "unexpected end of input");
+	if (*ps->p != '"')
+		return fail_unexpected(ps, "expected a string key");
+	member->offset = ps->p - ps->start;
+	ps->p++;
+	member->key = parse_string(ps, &len);
+	if (member->key == NULL)
+		return FALSE;
+	skip_ws(ps);
+	if (ps->p >= ps->end)
+		return fail_at(ps, ps->p, FERRY_ERROR_FORMAT, "unexpected end of input");
+	if (*ps->p != ':')
+		return fail_unexpected(ps, "expected ':'");
+	ps->p++;
+	return TRUE;
 }
 
 static FerryJsonValue *
 parse_value(Parser *ps);
 
-/* moves the stack's entries from @base into the arena as @v's items/members */
-static void
-pop_items(Parser *ps, guint base, FerryJsonValue *v)
+/* after a member or element: TRUE with *out_done when the container closed */
+static gboolean
+parse_separator(Parser *ps, guint8 close, gboolean *out_done)
 {
-	guint n = ps->stack->len - base;
-	Member *m = &g_array_index(ps->stack, Member, base);
-
-	v->len = n;
-	v->alloc = n;
-	if (v->type == FERRY_JSON_OBJECT) {
-		v->members = arena_alloc(ps->doc, n * sizeof(Member) + 1);
-		memcpy(v->members, m, n * sizeof(Member));
-		qsort(v->members, n, sizeof(Member), member_cmp);
-	} else {
-		v->items = arena_alloc(ps->doc, n * sizeof(FerryJsonValue *) + 1);
-		for (guint i = 0; i < n; i++)
-			v->items[i] = m[i].value;
+	skip_ws(ps);
+	if (ps->p >= ps->end)
+		return fail_at(ps, ps->p, FERRY_ERROR_FORMAT, "unexpected end of input");
+	if (*ps->p == close) {
+		ps->p++;
+		*out_done = TRUE;
+		return TRUE;
 	}
-	g_array_set_size(ps->stack, base);
+	if (*ps->p != ',')
+		return fail_unexpected(ps, close == '}' ? "expected ',' or '}'"
+							: "expected ',' or ']'");
+	ps->p++;
+	skip_ws(ps);
+	if (ps->p < ps->end && *ps->p == close)
+		return fail_at(ps, ps->p, FERRY_ERROR_FORMAT, "trailing comma before '%c'", close);
+	*out_done = FALSE;
+	return TRUE;
 }
 
 static FerryJsonValue *
-parse_container(Parser *ps, gboolean is_object)
+parse_container(Parser *ps)
 {
-	FerryJsonValue *v = value_new(ps->doc, is_object ? FERRY_JSON_OBJECT : FERRY_JSON_ARRAY);
-	guint base = ps->stack->len;
+	gboolean is_object = *ps->p == '{';
 	guint8 close = is_object ? '}' : ']';
+	guint base = ps->pending->len;
+	gboolean done = FALSE;
+	FerryJsonValue *v;
 
-	if (++ps->depth > FERRY_JSON_MAX_DEPTH) {
-		fail(ps, FERRY_ERROR_TOO_LARGE, "nesting too deep");
+	if (ps->depth >= FERRY_JSON_MAX_DEPTH) {
+		fail_at(ps, ps->p, FERRY_ERROR_TOO_LARGE, "nesting deeper than %d levels",
+			FERRY_JSON_MAX_DEPTH);
 		return NULL;
 	}
-	ps->p++; /* opening bracket */
+	ps->depth++;
+	v = value_new(ps->doc, is_object ? FERRY_JSON_OBJECT : FERRY_JSON_ARRAY);
+	ps->p++;
 	skip_ws(ps);
 	if (ps->p < ps->end && *ps->p == close) {
 		ps->p++;
-		ps->depth--;
-		return v;
+		done = TRUE;
 	}
-	for (;;) {
-		Member m = {NULL, NULL};
-		guint klen = 0;
-
-		skip_ws(ps);
-		if (is_object) {
-			if (ps->p >= ps->end || *ps->p != '"') {
-				fail(ps, FERRY_ERROR_FORMAT, "expected a string key");
-				return NULL;
-			}
-			ps->p++;
-			m.key = parse_string(ps, &klen);
-			if (m.key == NULL)
-				return NULL;
-			skip_ws(ps);
-			if (ps->p >= ps->end || *ps->p != ':') {
-				fail(ps, FERRY_ERROR_FORMAT, "expected ':'");
-				return NULL;
-			}
-			ps->p++;
-		}
-		m.value = parse_value(ps);
-		if (m.value == NULL)
-			return NULL;
-		g_array_append_val(ps->stack, m);
-		skip_ws(ps);
-		if (ps->p < ps->end && *ps->p == ',') {
-			ps->p++;
-			continue;
-		}
-		if (ps->p < ps->end && *ps->p == close) {
-			ps->p++;
-			break;
-		}
-		fail(ps, FERRY_ERROR_FORMAT,
-		     is_object ? "expected ',' or '}'" : "expected ',' or ']'");
-		return NULL;
-	}
-	pop_items(ps, base, v);
-	for (guint i = 1; is_object && i < v->len; i++) {
-		if (strcmp(v->members[i - 1].key, v->members[i].key) == 0) {
-			g_autofree gchar *msg =
-				g_strdup_printf("duplicate key '%.64s'", v->members[i].key);
-			fail(ps, FERRY_ERROR_FORMAT, msg);
+	while (!done) {
+		Pending item = {NULL, NULL, 0};
+		if (ps->pending->len - base >= G_MAXUINT - 1) {
+			fail_at(ps, ps->p, FERRY_ERROR_TOO_LARGE, "too many members");
 			return NULL;
 		}
+		if (is_object && !parse_key(ps, &item))
+			return NULL;
+		item.value = parse_value(ps);
+		if (item.value == NULL)
+			return NULL;
+		g_array_append_val(ps->pending, item);
+		if (!parse_separator(ps, close, &done))
+			return NULL;
+	}
+	if (is_object) {
+		if (!finish_object(ps, base, v))
+			return NULL;
+	} else {
+		finish_array(ps, base, v);
 	}
 	ps->depth--;
 	return v;
@@ -447,33 +760,30 @@ parse_value(Parser *ps)
 
 	skip_ws(ps);
 	if (ps->p >= ps->end) {
-		fail(ps, FERRY_ERROR_FORMAT, "unexpected end of input");
+		fail_at(ps, ps->p, FERRY_ERROR_FORMAT, "unexpected end of input");
 		return NULL;
 	}
 	switch (*ps->p) {
 	case '{':
-		return parse_container(ps, TRUE);
 	case '[':
-		return parse_container(ps, FALSE);
+		return parse_container(ps);
 	case '"':
 		ps->p++;
 		v = value_new(ps->doc, FERRY_JSON_STRING);
 		v->s = parse_string(ps, &v->len);
 		return v->s != NULL ? v : NULL;
 	case 't':
-		v = value_new(ps->doc, FERRY_JSON_BOOL);
-		v->b = TRUE;
-		return expect_literal(ps, "true") ? v : NULL;
 	case 'f':
 		v = value_new(ps->doc, FERRY_JSON_BOOL);
-		return expect_literal(ps, "false") ? v : NULL;
+		v->b = *ps->p == 't';
+		return parse_literal(ps, v->b ? "true" : "false") ? v : NULL;
 	case 'n':
 		v = value_new(ps->doc, FERRY_JSON_NULL);
-		return expect_literal(ps, "null") ? v : NULL;
+		return parse_literal(ps, "null") ? v : NULL;
 	default:
 		if (*ps->p == '-' || g_ascii_isdigit(*ps->p))
 			return parse_number(ps);
-		fail(ps, FERRY_ERROR_FORMAT, "unexpected character");
+		fail_unexpected(ps, "expected a value");
 		return NULL;
 	}
 }
@@ -483,9 +793,10 @@ ferry_json_doc_new_parse(const guint8 *data, gsize len, gsize max_size, GError *
 {
 	g_autoptr(FerryJsonDoc) doc = NULL;
 	g_autoptr(GString) scratch = NULL;
-	g_autoptr(GArray) stack = NULL;
-	Parser ps = {0};
+	g_autoptr(GArray) pending = NULL;
+	g_autofree Parser *ps = NULL;
 
+	g_return_val_if_fail(data != NULL || len == 0, NULL);
 	if (len > max_size) {
 		g_set_error(error, FERRY_ERROR, FERRY_ERROR_TOO_LARGE,
 			    "JSON document is %" G_GSIZE_FORMAT
@@ -497,21 +808,28 @@ ferry_json_doc_new_parse(const guint8 *data, gsize len, gsize max_size, GError *
 	if (data == NULL)
 		data = (const guint8 *)"";
 	doc = ferry_json_doc_new();
+	/* the arena ends up at about twice the input: start with chunks to match */
+	while (doc->next_chunk < len && doc->next_chunk < ARENA_MAX_CHUNK)
+		doc->next_chunk *= 2;
 	scratch = g_string_sized_new(256);
-	stack = g_array_sized_new(FALSE, FALSE, sizeof(Member), 256);
-	ps.doc = doc;
-	ps.p = ps.start = data;
-	ps.end = data + len;
-	ps.error = error;
-	ps.scratch = scratch;
-	ps.stack = stack;
-	/* metadata files never carry a byte order mark; RFC 8259 forbids sending one */
-	doc->root = parse_value(&ps);
+	pending = g_array_sized_new(FALSE, FALSE, sizeof(Pending), 256);
+	ps = g_new0(Parser, 1);
+	ps->doc = doc;
+	ps->start = ps->p = data;
+	ps->end = data + len;
+	ps->error = error;
+	ps->scratch = scratch;
+	ps->pending = pending;
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+		fail_at(ps, ps->p, FERRY_ERROR_FORMAT, "byte order mark is not allowed");
+		return NULL;
+	}
+	doc->root = parse_value(ps);
 	if (doc->root == NULL)
 		return NULL;
-	skip_ws(&ps);
-	if (ps.p != ps.end) {
-		fail(&ps, FERRY_ERROR_FORMAT, "trailing data after the JSON value");
+	skip_ws(ps);
+	if (ps->p != ps->end) {
+		fail_at(ps, ps->p, FERRY_ERROR_FORMAT, "trailing data after the JSON value");
 		return NULL;
 	}
 	return g_steal_pointer(&doc);
@@ -523,7 +841,7 @@ FerryJsonType
 ferry_json_value_get_type(const FerryJsonValue *v)
 {
 	g_return_val_if_fail(v != NULL, FERRY_JSON_NULL);
-	return v->type;
+	return (FerryJsonType)v->type;
 }
 
 const gchar *
@@ -568,10 +886,12 @@ ferry_json_array_get(const FerryJsonValue *v, guint idx)
 	return v->items[idx];
 }
 
+/* binary search; on a miss *out_idx is where @key would be inserted */
 static gboolean
 object_find(const FerryJsonValue *v, const gchar *key, guint *out_idx)
 {
-	guint lo = 0, hi = v->len;
+	guint lo = 0;
+	guint hi = v->len;
 
 	while (lo < hi) {
 		guint mid = lo + (hi - lo) / 2;
@@ -594,6 +914,7 @@ ferry_json_object_get(const FerryJsonValue *v, const gchar *key)
 {
 	guint idx = 0;
 
+	g_return_val_if_fail(key != NULL, NULL);
 	if (v == NULL || v->type != FERRY_JSON_OBJECT || !object_find(v, key, &idx))
 		return NULL;
 	return v->members[idx].value;
@@ -620,13 +941,17 @@ ferry_json_object_get_value_at(const FerryJsonValue *v, guint idx)
 FerryJsonValue *
 ferry_json_new_null(FerryJsonDoc *doc)
 {
+	g_return_val_if_fail(doc != NULL, NULL);
 	return value_new(doc, FERRY_JSON_NULL);
 }
 
 FerryJsonValue *
 ferry_json_new_bool(FerryJsonDoc *doc, gboolean b)
 {
-	FerryJsonValue *v = value_new(doc, FERRY_JSON_BOOL);
+	FerryJsonValue *v;
+
+	g_return_val_if_fail(doc != NULL, NULL);
+	v = value_new(doc, FERRY_JSON_BOOL);
 	v->b = b ? TRUE : FALSE;
 	return v;
 }
@@ -634,7 +959,10 @@ ferry_json_new_bool(FerryJsonDoc *doc, gboolean b)
 FerryJsonValue *
 ferry_json_new_int(FerryJsonDoc *doc, gint64 i)
 {
-	FerryJsonValue *v = value_new(doc, FERRY_JSON_INT);
+	FerryJsonValue *v;
+
+	g_return_val_if_fail(doc != NULL, NULL);
+	v = value_new(doc, FERRY_JSON_INT);
 	v->i = i;
 	return v;
 }
@@ -642,10 +970,14 @@ ferry_json_new_int(FerryJsonDoc *doc, gint64 i)
 FerryJsonValue *
 ferry_json_new_string(FerryJsonDoc *doc, const gchar *s)
 {
-	FerryJsonValue *v = value_new(doc, FERRY_JSON_STRING);
-	gsize len = strlen(s);
+	FerryJsonValue *v;
+	gsize len;
 
-	g_return_val_if_fail(g_utf8_validate_len(s, len, NULL), v);
+	g_return_val_if_fail(doc != NULL, NULL);
+	g_return_val_if_fail(s != NULL, NULL);
+	len = strlen(s);
+	g_return_val_if_fail(len < G_MAXUINT && g_utf8_validate_len(s, len, NULL), NULL);
+	v = value_new(doc, FERRY_JSON_STRING);
 	v->s = arena_strndup(doc, s, len);
 	v->len = (guint)len;
 	return v;
@@ -654,42 +986,61 @@ ferry_json_new_string(FerryJsonDoc *doc, const gchar *s)
 FerryJsonValue *
 ferry_json_new_array(FerryJsonDoc *doc)
 {
+	g_return_val_if_fail(doc != NULL, NULL);
 	return value_new(doc, FERRY_JSON_ARRAY);
 }
 
 FerryJsonValue *
 ferry_json_new_object(FerryJsonDoc *doc)
 {
+	g_return_val_if_fail(doc != NULL, NULL);
 	return value_new(doc, FERRY_JSON_OBJECT);
 }
 
-/* room for one more item; old storage stays in the arena until the doc goes */
+/*
+ * Room for one more element or member. Parsed containers are exactly full;
+ * the first append moves them to a power-of-two capacity (VALUE_GROWABLE),
+ * which len alone then determines. Old arrays stay in the arena until the
+ * doc is freed, as arenas do.
+ */
 static void
-grow(FerryJsonDoc *doc, FerryJsonValue *v, gsize item_size)
+container_reserve_one(FerryJsonDoc *doc, FerryJsonValue *v, gsize item_size)
 {
-	guint alloc;
+	gsize capacity = v->len;
+	gsize grown = 4;
 	gpointer mem;
 
-	if (v->len < v->alloc)
+	if (v->flags & VALUE_GROWABLE) {
+		capacity = 4;
+		while (capacity < v->len)
+			capacity *= 2;
+	}
+	if (v->len < capacity)
 		return;
-	alloc = MAX(4, v->alloc * 2);
-	mem = arena_alloc(doc, alloc * item_size);
-	if (v->len > 0)
-		memcpy(mem,
-		       v->type == FERRY_JSON_OBJECT ? (gpointer)v->members : (gpointer)v->items,
-		       v->len * item_size);
-	if (v->type == FERRY_JSON_OBJECT)
+	g_assert(v->len < G_MAXUINT - 1);
+	while (grown <= v->len)
+		grown *= 2;
+	mem = arena_alloc(doc, grown * item_size, 8);
+	/* a new container has no array yet, and memcpy() wants none of NULL */
+	if (v->type == FERRY_JSON_OBJECT) {
+		if (v->len > 0)
+			memcpy(mem, v->members, v->len * item_size);
 		v->members = mem;
-	else
+	} else {
+		if (v->len > 0)
+			memcpy(mem, v->items, v->len * item_size);
 		v->items = mem;
-	v->alloc = alloc;
+	}
+	v->flags |= VALUE_GROWABLE;
 }
 
 void
 ferry_json_array_append(FerryJsonDoc *doc, FerryJsonValue *array, FerryJsonValue *value)
 {
-	g_return_if_fail(array != NULL && array->type == FERRY_JSON_ARRAY && value != NULL);
-	grow(doc, array, sizeof(FerryJsonValue *));
+	g_return_if_fail(doc != NULL);
+	g_return_if_fail(array != NULL && array->type == FERRY_JSON_ARRAY);
+	g_return_if_fail(value != NULL && value != array);
+	container_reserve_one(doc, array, sizeof(FerryJsonValue *));
 	array->items[array->len++] = value;
 }
 
@@ -699,13 +1050,15 @@ ferry_json_object_set(FerryJsonDoc *doc, FerryJsonValue *object, const gchar *ke
 {
 	guint idx = 0;
 
-	g_return_if_fail(object != NULL && object->type == FERRY_JSON_OBJECT && value != NULL);
-	g_return_if_fail(g_utf8_validate(key, -1, NULL));
+	g_return_if_fail(doc != NULL);
+	g_return_if_fail(object != NULL && object->type == FERRY_JSON_OBJECT);
+	g_return_if_fail(key != NULL && g_utf8_validate(key, -1, NULL));
+	g_return_if_fail(value != NULL && value != object);
 	if (object_find(object, key, &idx)) {
 		object->members[idx].value = value;
 		return;
 	}
-	grow(doc, object, sizeof(Member));
+	container_reserve_one(doc, object, sizeof(Member));
 	memmove(&object->members[idx + 1], &object->members[idx],
 		(object->len - idx) * sizeof(Member));
 	object->members[idx].key = arena_strndup(doc, key, strlen(key));
@@ -716,8 +1069,12 @@ ferry_json_object_set(FerryJsonDoc *doc, FerryJsonValue *object, const gchar *ke
 FerryJsonValue *
 ferry_json_copy(FerryJsonDoc *doc, const FerryJsonValue *v)
 {
-	FerryJsonValue *c = value_new(doc, v->type);
+	FerryJsonValue *c;
 
+	g_return_val_if_fail(doc != NULL, NULL);
+	g_return_val_if_fail(v != NULL, NULL);
+	c = value_new(doc, v->type);
+	c->len = v->len;
 	switch (v->type) {
 	case FERRY_JSON_NULL:
 		break;
@@ -729,17 +1086,21 @@ ferry_json_copy(FerryJsonDoc *doc, const FerryJsonValue *v)
 		break;
 	case FERRY_JSON_DOUBLE:
 	case FERRY_JSON_STRING:
-		c->s = arena_strndup(doc, v->s, strlen(v->s));
-		c->len = v->len;
+		c->s = arena_strndup(doc, v->s, v->len);
 		break;
 	case FERRY_JSON_ARRAY:
+		c->items = arena_alloc(doc, v->len * sizeof(FerryJsonValue *), 8);
 		for (guint i = 0; i < v->len; i++)
-			ferry_json_array_append(doc, c, ferry_json_copy(doc, v->items[i]));
+			c->items[i] = ferry_json_copy(doc, v->items[i]);
 		break;
 	case FERRY_JSON_OBJECT:
-		for (guint i = 0; i < v->len; i++)
-			ferry_json_object_set(doc, c, v->members[i].key,
-					      ferry_json_copy(doc, v->members[i].value));
+		/* already sorted and free of duplicates: copy member by member */
+		c->members = arena_alloc(doc, v->len * sizeof(Member), 8);
+		for (guint i = 0; i < v->len; i++) {
+			const gchar *key = v->members[i].key;
+			c->members[i].key = arena_strndup(doc, key, strlen(key));
+			c->members[i].value = ferry_json_copy(doc, v->members[i].value);
+		}
 		break;
 	default:
 		g_assert_not_reached();
@@ -749,107 +1110,142 @@ ferry_json_copy(FerryJsonDoc *doc, const FerryJsonValue *v)
 
 /* ---- writers ---- */
 
-typedef enum {
-	ESCAPE_OLPC,	/* only '"' and '\\' */
-	ESCAPE_CONTROL, /* plus control characters, the usual JSON way */
-} EscapeStyle;
+typedef struct {
+	GString *out;
+	gboolean escape_controls; /* \n and \u001f, or the bytes as they are */
+	gboolean allow_doubles;	  /* written as read, or a failure */
+	gint indent;		  /* spaces per level; < 0: compact */
+} Writer;
 
 static void
-write_string(GString *out, const gchar *s, EscapeStyle style)
+write_control_escape(GString *out, guint8 c)
 {
-	g_string_append_c(out, '"');
-	for (const guchar *p = (const guchar *)s; *p != '\0'; p++) {
-		guchar c = *p;
-		if (c == '"' || c == '\\') {
-			g_string_append_c(out, '\\');
-			g_string_append_c(out, (gchar)c);
-		} else if (c < 0x20 && style == ESCAPE_CONTROL) {
-			switch (c) {
-			case '\b':
-				g_string_append(out, "\\b");
-				break;
-			case '\f':
-				g_string_append(out, "\\f");
-				break;
-			case '\n':
-				g_string_append(out, "\\n");
-				break;
-			case '\r':
-				g_string_append(out, "\\r");
-				break;
-			case '\t':
-				g_string_append(out, "\\t");
-				break;
-			default:
-				g_string_append_printf(out, "\\u%04x", c);
-			}
-		} else {
-			g_string_append_c(out, (gchar)c);
-		}
+	static const gchar hex[] = "0123456789abcdef";
+	gchar buf[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
+
+	switch (c) {
+	case '\b':
+		g_string_append_len(out, "\\b", 2);
+		break;
+	case '\f':
+		g_string_append_len(out, "\\f", 2);
+		break;
+	case '\n':
+		g_string_append_len(out, "\\n", 2);
+		break;
+	case '\r':
+		g_string_append_len(out, "\\r", 2);
+		break;
+	case '\t':
+		g_string_append_len(out, "\\t", 2);
+		break;
+	default:
+		g_string_append_len(out, buf, sizeof(buf));
 	}
-	g_string_append_c(out, '"');
 }
 
 static void
-write_indent(GString *out, gint indent, guint depth)
+write_string(Writer *w, const gchar *s, gsize len)
 {
-	if (indent < 0)
-		return;
-	g_string_append_c(out, '\n');
-	for (guint i = 0; i < depth * (guint)indent; i++)
-		g_string_append_c(out, ' ');
+	const guint8 *p = (const guint8 *)s;
+	const guint8 *end = p + len;
+	const guint8 *run = p;
+
+	g_string_append_c(w->out, '"');
+	for (; p < end; p++) {
+		if (*p != '"' && *p != '\\' && (*p >= 0x20 || !w->escape_controls))
+			continue;
+		g_string_append_len(w->out, (const gchar *)run, p - run);
+		if (*p < 0x20) {
+			write_control_escape(w->out, *p);
+		} else {
+			g_string_append_c(w->out, '\\');
+			g_string_append_c(w->out, (gchar)*p);
+		}
+		run = p + 1;
+	}
+	g_string_append_len(w->out, (const gchar *)run, end - run);
+	g_string_append_c(w->out, '"');
 }
 
-/* @indent < 0: compact; FALSE when a double is met and @allow_double is FALSE */
+static void
+write_int(GString *out, gint64 i)
+{
+	gchar buf[24];
+	gchar *p = buf + sizeof(buf);
+	/* the magnitude of G_MININT64 only fits unsigned */
+	guint64 mag = i < 0 ? (guint64)0 - (guint64)i : (guint64)i;
+
+	do {
+		*--p = (gchar)('0' + mag % 10);
+		mag /= 10;
+	} while (mag > 0);
+	if (i < 0)
+		*--p = '-';
+	g_string_append_len(out, p, buf + sizeof(buf) - p);
+}
+
+static void
+write_newline(Writer *w, guint depth)
+{
+	if (w->indent < 0)
+		return;
+	g_string_append_c(w->out, '\n');
+	for (guint i = 0; i < depth * (guint)w->indent; i++)
+		g_string_append_c(w->out, ' ');
+}
+
 static gboolean
-write_value(GString *out, const FerryJsonValue *v, EscapeStyle style, gint indent, guint depth,
-	    gboolean allow_double)
+write_value(Writer *w, const FerryJsonValue *v, guint depth);
+
+static gboolean
+write_container(Writer *w, const FerryJsonValue *v, guint depth)
+{
+	gboolean is_object = v->type == FERRY_JSON_OBJECT;
+
+	g_string_append_c(w->out, is_object ? '{' : '[');
+	for (guint i = 0; i < v->len; i++) {
+		const FerryJsonValue *item = is_object ? v->members[i].value : v->items[i];
+		if (i > 0)
+			g_string_append_c(w->out, ',');
+		write_newline(w, depth + 1);
+		if (is_object) {
+			const gchar *key = v->members[i].key;
+			write_string(w, key, strlen(key));
+			g_string_append(w->out, w->indent >= 0 ? ": " : ":");
+		}
+		if (!write_value(w, item, depth + 1))
+			return FALSE;
+	}
+	if (v->len > 0)
+		write_newline(w, depth);
+	g_string_append_c(w->out, is_object ? '}' : ']');
+	return TRUE;
+}
+
+/* FALSE when a double is met and w->allow_doubles is FALSE */
+static gboolean
+write_value(Writer *w, const FerryJsonValue *v, guint depth)
 {
 	switch (v->type) {
 	case FERRY_JSON_NULL:
-		g_string_append(out, "null");
+		g_string_append_len(w->out, "null", 4);
 		return TRUE;
 	case FERRY_JSON_BOOL:
-		g_string_append(out, v->b ? "true" : "false");
+		g_string_append(w->out, v->b ? "true" : "false");
 		return TRUE;
 	case FERRY_JSON_INT:
-		g_string_append_printf(out, "%" G_GINT64_FORMAT, v->i);
+		write_int(w->out, v->i);
 		return TRUE;
 	case FERRY_JSON_DOUBLE:
-		g_string_append(out, v->s);
-		return allow_double;
+		g_string_append_len(w->out, v->s, v->len);
+		return w->allow_doubles;
 	case FERRY_JSON_STRING:
-		write_string(out, v->s, style);
+		write_string(w, v->s, v->len);
 		return TRUE;
 	case FERRY_JSON_ARRAY:
-		g_string_append_c(out, '[');
-		for (guint i = 0; i < v->len; i++) {
-			if (i > 0)
-				g_string_append_c(out, ',');
-			write_indent(out, indent, depth + 1);
-			if (!write_value(out, v->items[i], style, indent, depth + 1, allow_double))
-				return FALSE;
-		}
-		if (v->len > 0)
-			write_indent(out, indent, depth);
-		g_string_append_c(out, ']');
-		return TRUE;
 	case FERRY_JSON_OBJECT:
-		g_string_append_c(out, '{');
-		for (guint i = 0; i < v->len; i++) {
-			if (i > 0)
-				g_string_append_c(out, ',');
-			write_indent(out, indent, depth + 1);
-			write_string(out, v->members[i].key, style);
-			g_string_append(out, indent >= 0 ? ": " : ":");
-			if (!write_value(out, v->members[i].value, style, indent, depth + 1,
-					 allow_double))
-				return FALSE;
-		}
-		if (v->len > 0)
-			write_indent(out, indent, depth);
-		g_string_append_c(out, '}');
-		return TRUE;
+		return write_container(w, v, depth);
 	default:
 		g_assert_not_reached();
 	}
@@ -858,11 +1254,16 @@ write_value(GString *out, const FerryJsonValue *v, EscapeStyle style, gint inden
 GBytes *
 ferry_json_canonicalize(const FerryJsonValue *v, FerryJsonCanonStyle style, GError **error)
 {
-	g_autoptr(GString) out = g_string_sized_new(4096);
+	g_autoptr(GString) out = NULL;
+	Writer w = {0};
 
 	g_return_val_if_fail(v != NULL, NULL);
-	if (!write_value(out, v, style == FERRY_JSON_CANON_OLPC ? ESCAPE_OLPC : ESCAPE_CONTROL, -1,
-			 0, FALSE)) {
+	out = g_string_sized_new(4096);
+	w.out = out;
+	w.escape_controls = style == FERRY_JSON_CANON_ESCAPED;
+	w.allow_doubles = FALSE;
+	w.indent = -1;
+	if (!write_value(&w, v, 0)) {
 		g_set_error_literal(error, FERRY_ERROR, FERRY_ERROR_FORMAT,
 				    "a number with a fraction or exponent has no canonical form");
 		return NULL;
@@ -870,16 +1271,23 @@ ferry_json_canonicalize(const FerryJsonValue *v, FerryJsonCanonStyle style, GErr
 	return g_string_free_to_bytes(g_steal_pointer(&out));
 }
 
+static gboolean
+has_control_byte(const gchar *s, gsize len)
+{
+	for (gsize i = 0; i < len; i++) {
+		if ((guint8)s[i] < 0x20)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 gboolean
 ferry_json_has_control_chars(const FerryJsonValue *v)
 {
+	g_return_val_if_fail(v != NULL, FALSE);
 	switch (v->type) {
 	case FERRY_JSON_STRING:
-		for (const guchar *p = (const guchar *)v->s; *p != '\0'; p++) {
-			if (*p < 0x20)
-				return TRUE;
-		}
-		return FALSE;
+		return has_control_byte(v->s, v->len);
 	case FERRY_JSON_ARRAY:
 		for (guint i = 0; i < v->len; i++) {
 			if (ferry_json_has_control_chars(v->items[i]))
@@ -888,11 +1296,9 @@ ferry_json_has_control_chars(const FerryJsonValue *v)
 		return FALSE;
 	case FERRY_JSON_OBJECT:
 		for (guint i = 0; i < v->len; i++) {
-			for (const guchar *p = (const guchar *)v->members[i].key; *p != '\0'; p++) {
-				if (*p < 0x20)
-					return TRUE;
-			}
-			if (ferry_json_has_control_chars(v->members[i].value))
+			const gchar *key = v->members[i].key;
+			if (has_control_byte(key, strlen(key)) ||
+			    ferry_json_has_control_chars(v->members[i].value))
 				return TRUE;
 		}
 		return FALSE;
@@ -904,10 +1310,17 @@ ferry_json_has_control_chars(const FerryJsonValue *v)
 gchar *
 ferry_json_to_string(const FerryJsonValue *v, gboolean pretty)
 {
-	GString *out = g_string_sized_new(4096);
+	g_autoptr(GString) out = NULL;
+	Writer w = {0};
 
-	(void)write_value(out, v, ESCAPE_CONTROL, pretty ? 2 : -1, 0, TRUE);
+	g_return_val_if_fail(v != NULL, NULL);
+	out = g_string_sized_new(4096);
+	w.out = out;
+	w.escape_controls = TRUE;
+	w.allow_doubles = TRUE;
+	w.indent = pretty ? 2 : -1;
+	(void)write_value(&w, v, 0);
 	if (pretty)
 		g_string_append_c(out, '\n');
-	return g_string_free(out, FALSE);
+	return g_string_free(g_steal_pointer(&out), FALSE);
 }

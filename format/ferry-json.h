@@ -3,11 +3,12 @@
  * JSON writer used for everything that is signed.
  *
  * Strict means: RFC 8259 grammar only (no comments, no trailing commas, no
- * leading zeros, no NaN), valid UTF-8 only (no lone surrogates, no overlong
- * forms), no "\u0000" in strings, duplicate object keys rejected, nesting
- * capped at FERRY_JSON_MAX_DEPTH, input capped by the caller's max_size,
- * integers outside int64 rejected. Numbers with a fraction or exponent parse
- * as FERRY_JSON_DOUBLE (they are legal JSON) but cannot be canonicalised.
+ * leading zeros, no NaN, no byte order mark: metadata writers never emit
+ * one), valid UTF-8 only (no lone surrogates, no overlong forms), no
+ * "\u0000" in strings, duplicate object keys rejected, nesting capped at
+ * FERRY_JSON_MAX_DEPTH, input capped by the caller's max_size, integers
+ * outside int64 rejected. Numbers with a fraction or exponent parse as
+ * FERRY_JSON_DOUBLE (they are legal JSON) but cannot be canonicalised.
  *
  * A FerryJsonDoc owns every value in it (one arena); values are borrowed
  * pointers valid until the doc is freed. Object members are kept sorted by
@@ -50,7 +51,8 @@ typedef enum {
  * ferry_json_doc_new_parse:
  * @data: the bytes (need not be NUL-terminated)
  * @max_size: cap; a longer input fails with FERRY_ERROR_TOO_LARGE before parsing
- * @error: FERRY_ERROR_FORMAT with "line L column C: reason", or
+ * @error: FERRY_ERROR_FORMAT with "line L column C: reason" (both from 1;
+ *   columns count characters), or
  *   FERRY_ERROR_TOO_LARGE (size or depth)
  *
  * Returns: (transfer full): the document, or %NULL
