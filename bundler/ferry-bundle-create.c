@@ -519,6 +519,22 @@ write_member(FerryArchiveWrite *a, const Member *m, gint64 mtime, Progress *prog
 	return TRUE;
 }
 
+/* a delta as the manifest and the --json summary describe it */
+static FerryJsonValue *
+delta_json(FerryJsonDoc *doc, const Delta *d)
+{
+	FerryJsonValue *o = ferry_json_new_object(doc);
+
+	ferry_json_object_set(doc, o, "from",
+			      d->from != NULL ? ferry_json_new_string(doc, d->from)
+					      : ferry_json_new_null(doc));
+	ferry_json_object_set(doc, o, "to", ferry_json_new_string(doc, d->to));
+	ferry_json_object_set(doc, o, "target", ferry_json_new_string(doc, d->target));
+	ferry_json_object_set(doc, o, "hardware_ids", ferry_json_copy(doc, d->hardware_ids));
+	ferry_json_object_set(doc, o, "member", ferry_json_new_string(doc, d->member));
+	return o;
+}
+
 static GBytes *
 make_manifest(const gchar *envdir, const FerryBundleCreateOptions *opts, gint64 version, gint64 now,
 	      gint64 expires, GPtrArray *members, GPtrArray *deltas, GError **error)
@@ -541,19 +557,8 @@ make_manifest(const gchar *envdir, const FerryBundleCreateOptions *opts, gint64 
 		ferry_json_object_set(doc, o, "sha256", ferry_json_new_string(doc, m->sha256));
 		ferry_json_array_append(doc, ms, o);
 	}
-	for (guint i = 0; i < deltas->len; i++) {
-		const Delta *d = deltas->pdata[i];
-		FerryJsonValue *o = ferry_json_new_object(doc);
-		ferry_json_object_set(doc, o, "from",
-				      d->from != NULL ? ferry_json_new_string(doc, d->from)
-						      : ferry_json_new_null(doc));
-		ferry_json_object_set(doc, o, "to", ferry_json_new_string(doc, d->to));
-		ferry_json_object_set(doc, o, "target", ferry_json_new_string(doc, d->target));
-		ferry_json_object_set(doc, o, "hardware_ids",
-				      ferry_json_copy(doc, d->hardware_ids));
-		ferry_json_object_set(doc, o, "member", ferry_json_new_string(doc, d->member));
-		ferry_json_array_append(doc, ds, o);
-	}
+	for (guint i = 0; i < deltas->len; i++)
+		ferry_json_array_append(doc, ds, delta_json(doc, deltas->pdata[i]));
 	ferry_json_object_set(doc, s, "members", ms);
 	ferry_json_object_set(doc, s, "deltas", ds);
 	return ferry_env_sign(envdir, "director-offline-updates", s, error);
@@ -643,16 +648,8 @@ summary_json(const FerryBundleCreateOptions *opts, gint64 version, const gchar *
 
 	for (guint i = 0; i < members->len; i++)
 		total += ((Member *)members->pdata[i])->size;
-	for (guint i = 0; i < deltas->len; i++) {
-		const Delta *d = deltas->pdata[i];
-		FerryJsonValue *e = ferry_json_new_object(doc);
-		ferry_json_object_set(doc, e, "from",
-				      d->from != NULL ? ferry_json_new_string(doc, d->from)
-						      : ferry_json_new_null(doc));
-		ferry_json_object_set(doc, e, "to", ferry_json_new_string(doc, d->to));
-		ferry_json_object_set(doc, e, "member", ferry_json_new_string(doc, d->member));
-		ferry_json_array_append(doc, ds, e);
-	}
+	for (guint i = 0; i < deltas->len; i++)
+		ferry_json_array_append(doc, ds, delta_json(doc, deltas->pdata[i]));
 	ferry_json_object_set(doc, o, "bundle", ferry_json_new_string(doc, opts->output));
 	ferry_json_object_set(doc, o, "name", ferry_json_new_string(doc, opts->name));
 	ferry_json_object_set(doc, o, "version", ferry_json_new_int(doc, version));

@@ -221,9 +221,8 @@ ferry_bundle_verify(const gchar *path, const FerryBundleVerifyOptions *opts, gch
 	/* the manifest names the hardware ids; it is trusted only once verify_for checked it */
 	if (opts->hardware_id == NULL) {
 		g_autoptr(FerryJsonDoc) unverified = NULL;
-		g_autoptr(FerryBundleReader) peek = ferry_bundle_reader_open(path, error);
-		if (peek == NULL ||
-		    !ferry_bundle_reader_check_manifest(peek, NULL, &unverified, error))
+		/* the bytes already in memory: the stick is read once */
+		if (!ferry_bundle_reader_check_manifest(reader, NULL, &unverified, error))
 			return FALSE;
 		ids = hardware_ids(unverified, NULL);
 	} else {

@@ -427,6 +427,9 @@ check_members(FerryBundleReader *self, const FerryJsonValue *members, GError **e
 {
 	guint n = ferry_json_value_get_length(members);
 
+	/* a first, unverified look (inspect, or choosing hardware ids) may
+	 * precede the verified check on the same reader */
+	g_clear_pointer(&self->listed, g_hash_table_unref);
 	self->listed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	for (guint i = 0; i < n; i++) {
 		const FerryJsonValue *m = ferry_json_array_get(members, i);
